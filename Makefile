@@ -1,0 +1,74 @@
+# purser: thin wrapper over CMake (STYLE 24). Every install step lives here so a
+# fresh Debian 12 clone needs only `make demo` or `make test`.
+
+BUILD      ?= build
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?=
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+WERROR     := $(if $(CI),ON,ON)
+
+DEB_PACKAGES := build-essential cmake ninja-build pkg-config git \
+  libssl-dev nlohmann-json3-dev libcli11-dev libgtest-dev libvalijson-dev \
+  libyaml-cpp-dev libtomlplusplus-dev libpugixml-dev libsqlite3-dev libre2-dev \
+  libzstd-dev libarchive-dev libcurl4-openssl-dev clang libclang-rt-14-dev
+
+.PHONY: all deps build test demo asan fuzz bench format tidy update-golden install clean
+
+all: build
+
+# Idempotent: installs only what dpkg does not already report as installed.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps: all installed"; fi
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPURSER_WERROR=$(WERROR) $(CMAKE_ARGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The main job on the bundled example: scan, write both SBOMs, validate them, summarise.
+demo: build
+	$(BUILD)/cmd/purser scan dir:examples/polyglot-app -o cyclonedx-json=demo.cdx.json -o spdx-json=demo.spdx.json -o table
+	$(BUILD)/cmd/purser validate demo.cdx.json demo.spdx.json
+
+asan: deps
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPURSER_SANITIZE=ON -DPURSER_WERROR=ON $(CMAKE_ARGS)
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer targets with Debian's clang; each runs FUZZ_SECONDS on its corpus (copied to a temp dir).
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DPURSER_FUZZ=ON -DPURSER_SANITIZE=ON -DPURSER_TESTS=ON $(CMAKE_ARGS)
+	cmake --build build-fuzz -j $(JOBS) --target $$(cd tests/fuzz && ls *_fuzz.cpp | sed 's/\.cpp$$//' | tr '\n' ' ')
+	@for f in tests/fuzz/*_fuzz.cpp; do t=$$(basename $$f .cpp); c=$${t%_fuzz}; \
+	  tmp=$$(mktemp -d); cp -r fixtures/fuzz/$$c/. $$tmp/ 2>/dev/null; \
+	  echo "== $$t ($(FUZZ_SECONDS)s)"; \
+	  build-fuzz/tests/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $$tmp || exit 1; rm -rf $$tmp; done
+
+bench: build
+	bench/run.sh
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+tidy: build
+	clang-tidy -p $(BUILD) $$(git ls-files 'lib/*.cpp' 'formats/*.cpp' 'cmd/*.cpp')
+
+update-golden: build
+	cd $(BUILD) && UPDATE_GOLDEN=1 ctest -L golden --output-on-failure; \
+	  UPDATE_GOLDEN=1 ./tests/purser_formats_tests; UPDATE_GOLDEN=1 ./tests/purser_catalog_tests
+
+install: build
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD) build-asan build-fuzz demo.cdx.json demo.spdx.json

@@ -1,0 +1,2 @@
+#include "formats/writers.hpp"
+#include "formats/validate.hpp"

@@ -1,0 +1,1 @@
+#include "lib/model/license.hpp"

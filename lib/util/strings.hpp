@@ -1,0 +1,29 @@
+#pragma once
+// Small string helpers used across libraries.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace purser::util {
+
+/// Strips ASCII whitespace from both ends.
+std::string_view trim(std::string_view s);
+/// Splits on every occurrence of `sep`; keeps empty fields.
+std::vector<std::string_view> split(std::string_view s, char sep);
+/// ASCII lower-casing.
+std::string to_lower(std::string_view s);
+/// Lower-cased hex of bytes.
+std::string hex_encode(std::string_view bytes);
+/// Standard base64 (RFC 4648 §4) encoding with padding.
+std::string base64_encode(std::string_view bytes);
+/// Decodes standard or URL-safe base64, padding optional; false on invalid input.
+bool base64_decode(std::string_view text, std::string& out);
+/// 1-based line number of byte `offset` within `text` (counts '\n' before it).
+std::uint64_t line_of_offset(std::string_view text, std::size_t offset);
+/// True when the bytes look like text (no NULs, mostly printable) in the first `probe` bytes.
+bool looks_like_text(std::string_view bytes, std::size_t probe = 4096);
+/// Escapes control characters and non-ASCII for safe display in a diagnostic.
+std::string printable(std::string_view s, std::size_t max_len = 80);
+
+}  // namespace purser::util
