@@ -18,9 +18,12 @@ using Json = nlohmann::ordered_json;
 
 const char* to_string(CycloneDxVersion version) {
   switch (version) {
-    case CycloneDxVersion::v1_4: return "1.4";
-    case CycloneDxVersion::v1_5: return "1.5";
-    case CycloneDxVersion::v1_6: return "1.6";
+    case CycloneDxVersion::v1_4:
+      return "1.4";
+    case CycloneDxVersion::v1_5:
+      return "1.5";
+    case CycloneDxVersion::v1_6:
+      return "1.6";
   }
   return "1.6";
 }
@@ -29,8 +32,8 @@ namespace {
 
 // definitions/hash-alg enum (identical in 1.4, 1.5 and 1.6).
 bool is_cdx_hash_alg(std::string_view alg) {
-  static constexpr std::string_view k_algs[] = {"MD5",      "SHA-1",    "SHA-256",     "SHA-384",
-                                                "SHA-512",  "SHA3-256", "SHA3-384",    "SHA3-512",
+  static constexpr std::string_view k_algs[] = {"MD5",         "SHA-1",       "SHA-256",     "SHA-384",
+                                                "SHA-512",     "SHA3-256",    "SHA3-384",    "SHA3-512",
                                                 "BLAKE2b-256", "BLAKE2b-384", "BLAKE2b-512", "BLAKE3"};
   return std::find(std::begin(k_algs), std::end(k_algs), alg) != std::end(k_algs);
 }
@@ -39,9 +42,8 @@ bool is_cdx_hash_alg(std::string_view alg) {
 bool is_cdx_hash_content(std::string_view value) {
   std::size_t n = value.size();
   if (n != 32 && n != 40 && n != 64 && n != 96 && n != 128) return false;
-  return std::all_of(value.begin(), value.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-  });
+  return std::all_of(value.begin(), value.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); });
 }
 
 // definitions/licenseChoice: one SPDX id → {"license":{"id"}}; a valid expression whose ids are all known →
@@ -82,8 +84,12 @@ Json component_of(const model::Package& p, CycloneDxVersion version) {
   // the exact scope also travels as a property so a reader can tell dev from other exclusions.
   std::vector<model::Property> props = p.properties;
   switch (p.scope) {
-    case model::Scope::required: c["scope"] = "required"; break;
-    case model::Scope::optional: c["scope"] = "optional"; break;
+    case model::Scope::required:
+      c["scope"] = "required";
+      break;
+    case model::Scope::optional:
+      c["scope"] = "optional";
+      break;
     case model::Scope::dev:
       c["scope"] = "excluded";
       props.push_back({"purser:scope", "dev"});

@@ -39,7 +39,7 @@ inline std::string rfc3339_utc(std::int64_t seconds) {
   std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
   std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
   if (m <= 2) ++y;
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", static_cast<int>(y), static_cast<int>(m),
                 static_cast<int>(d), static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
                 static_cast<int>(rem % 60));

@@ -100,12 +100,16 @@ std::string Purl::to_string() const {
     out += '@';
     out += purl_encode(version, ":");
   }
+  // Keys are compared lower-cased: a caller may have inserted "Arch" next to "checksum",
+  // and the canonical form sorts by the lower-cased key (first value wins on a clash).
+  std::map<std::string, std::string_view> sorted;
+  for (const auto& [k, v] : qualifiers)
+    if (!v.empty()) sorted.emplace(util::to_lower(k), v);
   bool first = true;
-  for (const auto& [k, v] : qualifiers) {
-    if (v.empty()) continue;
+  for (const auto& [k, v] : sorted) {
     out += first ? '?' : '&';
     first = false;
-    out += util::to_lower(k);
+    out += k;
     out += '=';
     out += purl_encode(v, ":/");
   }
@@ -125,20 +129,24 @@ std::string Purl::to_string() const {
 util::Result<Purl> Purl::parse(std::string_view text) {
   Purl p;
   std::string_view s = text;
-  if (s.substr(0, 4) != "pkg:") return make_error(ErrorCode::parse, "invalid purl: missing pkg: scheme");
+  if (util::to_lower(s.substr(0, 4)) != "pkg:")
+    return make_error(ErrorCode::parse, "invalid purl: missing pkg: scheme");
   s.remove_prefix(4);
   while (!s.empty() && s.front() == '/') s.remove_prefix(1);
   if (auto hash = s.find('#'); hash != std::string_view::npos) {
-    if (!percent_decode(s.substr(hash + 1), p.subpath)) return make_error(ErrorCode::parse, "invalid purl: bad escape in subpath");
+    if (!percent_decode(s.substr(hash + 1), p.subpath))
+      return make_error(ErrorCode::parse, "invalid purl: bad escape in subpath");
     s = s.substr(0, hash);
   }
   if (auto q = s.find('?'); q != std::string_view::npos) {
     for (auto kv : util::split(s.substr(q + 1), '&')) {
       if (kv.empty()) continue;
       auto eq = kv.find('=');
-      if (eq == std::string_view::npos || eq == 0) return make_error(ErrorCode::parse, "invalid purl: qualifier without key or value");
+      if (eq == std::string_view::npos || eq == 0)
+        return make_error(ErrorCode::parse, "invalid purl: qualifier without key or value");
       std::string v;
-      if (!percent_decode(kv.substr(eq + 1), v)) return make_error(ErrorCode::parse, "invalid purl: bad escape in qualifier");
+      if (!percent_decode(kv.substr(eq + 1), v))
+        return make_error(ErrorCode::parse, "invalid purl: bad escape in qualifier");
       p.qualifiers[util::to_lower(kv.substr(0, eq))] = v;
     }
     s = s.substr(0, q);
@@ -146,12 +154,19 @@ util::Result<Purl> Purl::parse(std::string_view text) {
   auto slash = s.find('/');
   if (slash == std::string_view::npos || slash == 0) return make_error(ErrorCode::parse, "invalid purl: missing type");
   p.type = util::to_lower(s.substr(0, slash));
+  // purl spec: the type is ASCII letters, digits, '.', '+' and '-', not starting with a digit.
+  if (p.type.front() >= '0' && p.type.front() <= '9')
+    return make_error(ErrorCode::parse, "invalid purl: type starts with a digit");
+  for (char c : p.type)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '+' || c == '-'))
+      return make_error(ErrorCode::parse, "invalid purl: bad character in type");
   s = s.substr(slash + 1);
   while (!s.empty() && s.back() == '/') s.remove_suffix(1);
   if (auto at = s.rfind('@'); at != std::string_view::npos) {
     std::size_t last_slash = s.rfind('/');
     if (last_slash == std::string_view::npos || at > last_slash) {
-      if (!percent_decode(s.substr(at + 1), p.version)) return make_error(ErrorCode::parse, "invalid purl: bad escape in version");
+      if (!percent_decode(s.substr(at + 1), p.version))
+        return make_error(ErrorCode::parse, "invalid purl: bad escape in version");
       s = s.substr(0, at);
     }
   }

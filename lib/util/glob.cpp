@@ -68,6 +68,12 @@ static bool match_path(std::string_view pattern, std::string_view path) {
   bool pattern_last = pattern.find('/') == std::string_view::npos;
   if (pseg == "**") {
     if (pattern_last) return true;
+    // Consecutive "**" segments mean the same as one; collapsing them keeps
+    // "**/**/**/x" from backtracking exponentially.
+    while (prest == "**" || prest.substr(0, 3) == "**/") {
+      if (prest == "**") return true;
+      prest.remove_prefix(3);
+    }
     // ** matches zero or more segments.
     std::string_view p = path;
     for (;;) {
@@ -87,7 +93,15 @@ static bool match_path(std::string_view pattern, std::string_view path) {
 }
 
 bool glob_match(std::string_view pattern, std::string_view path) {
-  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  for (;;) {
+    if (!path.empty() && path.front() == '/') {
+      path.remove_prefix(1);
+    } else if (path.substr(0, 2) == "./") {
+      path.remove_prefix(2);
+    } else {
+      break;
+    }
+  }
   while (pattern.size() >= 2 && pattern.substr(0, 2) == "./") pattern.remove_prefix(2);
   if (pattern.find('/') == std::string_view::npos) {
     std::size_t pos = path.rfind('/');

@@ -1,1 +1,41 @@
+// Scans the real-world lockfiles in ../shared/bench/lockfiles (read in place, never
+// copied) through the whole driver: no diagnostics, no orphans, every cataloger used.
+
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+#include "lib/catalog/scan.hpp"
+
+namespace fs = std::filesystem;
+using namespace purser;
+
+namespace {
+
+std::string lockfiles_dir() { return std::string(PURSER_SHARED_DIR) + "/bench/lockfiles"; }
+
+TEST(RealWorld, SharedLockfilesScanCleanly) {
+  if (!fs::is_directory(lockfiles_dir())) GTEST_SKIP() << "no ../shared/bench/lockfiles on this machine";
+  auto src = source::open_source(lockfiles_dir(), {{}, 2});
+  ASSERT_TRUE(src.ok());
+  catalog::ScanOptions options;
+  options.threads = 2;
+  auto doc = catalog::scan(**src, options);
+  ASSERT_TRUE(doc.ok());
+  for (const auto& d : doc->diagnostics) ADD_FAILURE() << d.to_string();
+  EXPECT_TRUE(doc->orphans().empty());
+
+  std::map<std::string, std::size_t> by_cataloger;
+  for (const auto& p : doc->packages) {
+    EXPECT_FALSE(p.purl.empty()) << p.name;
+    EXPECT_FALSE(p.locations.empty()) << p.purl;
+    for (const auto& id : {std::string(p.found_by)}) by_cataloger[id.substr(0, id.find(','))]++;
+  }
+  for (const auto& c : catalog::registry())
+    EXPECT_GT(by_cataloger[std::string(c.id)], 0u) << "cataloger found nothing: " << c.id;
+  // The corpus holds thousands of pinned packages; a collapse here means a parser broke.
+  EXPECT_GT(doc->packages.size(), 5000u);
+}
+
+}  // namespace

@@ -1,1 +1,94 @@
+#include "lib/util/strings.hpp"
+
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
+
+using namespace purser::util;
+
+TEST(Strings, Trim) {
+  EXPECT_EQ(trim("  a b \t\r\n"), "a b");
+  EXPECT_EQ(trim(""), "");
+  EXPECT_EQ(trim(" \t "), "");
+  EXPECT_EQ(trim("x"), "x");
+}
+
+TEST(Strings, SplitKeepsEmptyFields) {
+  EXPECT_EQ(split("a,b,,c", ','), (std::vector<std::string_view>{"a", "b", "", "c"}));
+  EXPECT_EQ(split("", ','), (std::vector<std::string_view>{""}));
+  EXPECT_EQ(split(",", ','), (std::vector<std::string_view>{"", ""}));
+  EXPECT_EQ(split("abc", ','), (std::vector<std::string_view>{"abc"}));
+}
+
+TEST(Strings, ToLowerAsciiOnly) {
+  EXPECT_EQ(to_lower("MiXeD-1.0"), "mixed-1.0");
+  EXPECT_EQ(to_lower("\xc3\x89"), "\xc3\x89");  // non-ASCII untouched
+}
+
+TEST(Strings, HexEncode) {
+  EXPECT_EQ(hex_encode(std::string("\x00\xff\x10", 3)), "00ff10");
+  EXPECT_EQ(hex_encode(""), "");
+}
+
+TEST(Strings, Base64RoundTrip) {
+  // RFC 4648 §10 test vectors.
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
+                                                         {"foobar", "Zm9vYmFy"}};
+  for (auto [plain, encoded] : vectors) {
+    EXPECT_EQ(base64_encode(plain), encoded);
+    std::string out;
+    ASSERT_TRUE(base64_decode(encoded, out)) << encoded;
+    EXPECT_EQ(out, plain);
+  }
+}
+
+TEST(Strings, Base64DecodeVariants) {
+  std::string out;
+  ASSERT_TRUE(base64_decode("Zm9vYg", out));  // padding optional
+  EXPECT_EQ(out, "foob");
+  ASSERT_TRUE(base64_decode("-_8", out));  // URL-safe alphabet
+  EXPECT_EQ(out, "\xfb\xff");
+  ASSERT_TRUE(base64_decode("+/8=", out));
+  EXPECT_EQ(out, "\xfb\xff");
+  EXPECT_FALSE(base64_decode("Zm9v!", out));
+  EXPECT_FALSE(base64_decode("Z", out));      // one leftover character cannot encode a byte
+  EXPECT_FALSE(base64_decode("Zm=9v", out));  // padding in the middle
+  EXPECT_FALSE(base64_decode("Zm 9v", out));
+}
+
+TEST(Strings, LineOfOffset) {
+  std::string_view t = "a\nbc\n\nd";
+  EXPECT_EQ(line_of_offset(t, 0), 1u);
+  EXPECT_EQ(line_of_offset(t, 1), 1u);  // the '\n' itself is on line 1
+  EXPECT_EQ(line_of_offset(t, 2), 2u);
+  EXPECT_EQ(line_of_offset(t, 5), 3u);
+  EXPECT_EQ(line_of_offset(t, 6), 4u);
+  EXPECT_EQ(line_of_offset(t, 1000), 4u);  // clamped
+  EXPECT_EQ(line_of_offset("", 0), 1u);
+}
+
+TEST(Strings, LooksLikeText) {
+  EXPECT_TRUE(looks_like_text("name = \"x\"\n\tversion = 1\r\n"));
+  EXPECT_TRUE(looks_like_text(""));
+  EXPECT_TRUE(looks_like_text("caf\xc3\xa9"));
+  EXPECT_FALSE(looks_like_text(std::string("ab\0cd", 5)));
+  EXPECT_FALSE(looks_like_text("\x01\x02\x03\x04hello"));
+  // Only the probe window is examined.
+  std::string late_nul = std::string(100, 'a') + std::string(1, '\0');
+  EXPECT_TRUE(looks_like_text(late_nul, 50));
+  EXPECT_FALSE(looks_like_text(late_nul, 200));
+}
+
+TEST(Strings, Printable) {
+  EXPECT_EQ(printable("plain"), "plain");
+  EXPECT_EQ(printable("a\nb\x7f\xc3"), "a\\x0ab\\x7f\\xc3");
+  EXPECT_EQ(printable("abcdef", 3), "abc...");
+  EXPECT_EQ(printable("abc", 3), "abc");
+  EXPECT_EQ(printable(""), "");
+}
