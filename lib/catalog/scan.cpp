@@ -58,7 +58,8 @@ void merge_into(model::Package& into, model::Package&& from) {
   // found_by lists every cataloger that saw the package, in sorted order.
   if (!from.found_by.empty()) {
     std::vector<std::string> ids;
-    for (auto part : util::split(into.found_by + "," + from.found_by, ','))
+    const std::string both = into.found_by + "," + from.found_by;
+    for (auto part : util::split(both, ','))
       if (!part.empty()) ids.emplace_back(part);
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());

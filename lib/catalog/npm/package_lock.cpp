@@ -10,6 +10,13 @@
 // v1: the nested "dependencies" tree; each level's "dependencies" is that package's own
 // node_modules, so it is flattened into the same install-path keys as v2.
 //
+// The project ("" entry, else the top-level name/version) is the root application.
+// Workspaces (folders the root's "workspaces" globs match) are application components the
+// root depends on, as cdxgen shows them; they and the root also need their devDependencies.
+// v1 does not record the project's own requirements: the root needs whatever nothing else
+// requires. Aliases ("node_modules/foo" holding "name": "bar") report bar with
+// purser:npm:alias=foo; peer-only packages are optional with purser:npm:peer=true.
+//
 // Edges follow Node's module resolution (nodejs.org/api/modules.html, "node_modules
 // paths"): a dependency of the package at P is the nearest "<dir>/node_modules/<name>"
 // walking up from P. Each entry provides its install path and needs the resolved paths.
