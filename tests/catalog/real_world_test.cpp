@@ -23,7 +23,19 @@ TEST(RealWorld, SharedLockfilesScanCleanly) {
   options.threads = 2;
   auto doc = catalog::scan(**src, options);
   ASSERT_TRUE(doc.ok());
-  for (const auto& d : doc->diagnostics) ADD_FAILURE() << d.to_string();
+  // The corpus itself is imperfect in exactly these places, and saying so is right:
+  // trivy's Cargo.lock was edited by hand (requires ammonia 2.0.0, locks 1.9.0) and
+  // in-toto's requirements-dev.txt includes files the extract did not copy.
+  std::vector<std::string> diagnostics;
+  for (const auto& d : doc->diagnostics) diagnostics.push_back(d.to_string());
+  EXPECT_EQ(diagnostics, (std::vector<std::string>{
+                             "mixed/trivy-integration-fixtures/trivy-ci-test/Cargo.lock:170: unresolved dependency: "
+                             "ammonia 2.0.0 (registry+https://github.com/rust-lang/crates.io-index) of normal 0.1.0",
+                             "python/in-toto/requirements-dev.txt:6: cannot include requirements-lint.txt: cannot "
+                             "read: No such file or directory",
+                             "python/in-toto/requirements-dev.txt:7: cannot include requirements-docs.txt: cannot "
+                             "read: No such file or directory",
+                         }));
   EXPECT_TRUE(doc->orphans().empty());
 
   std::map<std::string, std::size_t> by_cataloger;

@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
+struct CmdResult {
   int code = -1;
   std::string out;
   std::string err;
@@ -32,11 +32,11 @@ class Cli : public ::testing::Test {
   void TearDown() override { fs::remove_all(tmp); }
 
   // Runs `purser ARGS` with NO_COLOR and a fixed SOURCE_DATE_EPOCH unless `env` overrides.
-  Run purser(const std::string& args, const std::string& env = "SOURCE_DATE_EPOCH=1700000000") {
+  CmdResult purser(const std::string& args, const std::string& env = "SOURCE_DATE_EPOCH=1700000000") {
     std::string err_file = tmp + "/stderr";
     std::string cmd = "cd " + std::string(PURSER_SOURCE_DIR) + " && env NO_COLOR=1 " + env + " " + PURSER_BINARY +
                       " " + args + " 2>" + err_file + (args.find('<') == std::string::npos ? " </dev/null" : "");
-    Run r;
+    CmdResult r;
     FILE* p = ::popen(cmd.c_str(), "r");
     char buf[65536];
     size_t n;
