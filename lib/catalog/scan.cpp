@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -56,7 +58,7 @@ void merge_into(model::Package& into, model::Package&& from) {
   for (auto& l : from.locations) into.locations.push_back(std::move(l));
   for (auto& p : from.properties) into.add_property(std::move(p.name), std::move(p.value));
   // found_by lists every cataloger that saw the package, in sorted order.
-  if (!from.found_by.empty()) {
+  if (!from.found_by.empty() && from.found_by != into.found_by) {
     std::vector<std::string> ids;
     const std::string both = into.found_by + "," + from.found_by;
     for (auto part : util::split(both, ','))
@@ -72,56 +74,75 @@ void merge_into(model::Package& into, model::Package&& from) {
 
 }  // namespace
 
-void assemble(model::Document& doc, std::vector<ParseResult> results) {
-  std::unordered_map<std::string, std::size_t> index;  // ref -> position in doc.packages
-  for (std::size_t i = 0; i < doc.packages.size(); ++i) index.emplace(doc.packages[i].ref(), i);
-  const std::string root_ref = doc.root.ref();
+Assembler::Assembler(model::Document& doc) : m_doc(doc), m_root_ref(doc.root.ref()) {
+  for (std::size_t i = 0; i < m_doc.packages.size(); ++i)
+    m_index.emplace(m_doc.packages[i].ref(), static_cast<std::uint32_t>(i));
+}
 
-  for (auto& result : results) {
-    for (auto& d : result.diagnostics) doc.diagnostics.push_back(std::move(d));
-    // Resolve within the artifact: key -> ref.
-    std::unordered_map<std::string, std::string> provided;
-    std::vector<std::string> refs;
-    refs.reserve(result.entries.size());
-    for (auto& e : result.entries) {
-      refs.push_back(e.package.ref());
-      for (const auto& key : e.provides) provided.emplace(key, refs.back());
-    }
-    std::unordered_set<std::string> has_incoming;
-    bool any_root = false;
-    for (std::size_t i = 0; i < result.entries.size(); ++i) {
-      auto& e = result.entries[i];
-      any_root = any_root || e.root;
-      for (const auto& req : e.needs) {
-        auto it = provided.find(req.key);
-        if (it == provided.end() || it->second == refs[i]) continue;
-        doc.relationships.push_back({refs[i], it->second, model::RelationshipKind::depends_on});
-        has_incoming.insert(it->second);
-      }
-    }
-    // The artifact's roots hang off the document root; without declared roots, every
-    // entry nothing else in the artifact requires is a direct dependency.
-    for (std::size_t i = 0; i < result.entries.size(); ++i) {
-      auto& e = result.entries[i];
-      bool top = any_root ? e.root : !has_incoming.count(refs[i]);
-      if (top && refs[i] != root_ref) doc.relationships.push_back({root_ref, refs[i], model::RelationshipKind::depends_on});
-    }
-    for (std::size_t i = 0; i < result.entries.size(); ++i) {
-      auto& pkg = result.entries[i].package;
-      auto [it, inserted] = index.emplace(refs[i], doc.packages.size());
-      if (inserted)
-        doc.packages.push_back(std::move(pkg));
-      else
-        merge_into(doc.packages[it->second], std::move(pkg));
+// Edges are kept as pairs of package positions until finish(): copies of the same
+// lockfile repeat thousands of edges, and a set of integers absorbs them cheaply.
+void Assembler::add(ParseResult result) {
+  auto& doc = m_doc;
+  for (auto& d : result.diagnostics) doc.diagnostics.push_back(std::move(d));
+  const std::size_t n = result.entries.size();
+  std::vector<std::uint32_t> pos(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& pkg = result.entries[i].package;
+    auto [it, inserted] = m_index.try_emplace(pkg.ref(), static_cast<std::uint32_t>(doc.packages.size()));
+    pos[i] = it->second;
+    if (it->first == m_root_ref) pos[i] = k_root;
+    if (inserted)
+      doc.packages.push_back(std::move(pkg));
+    else if (pos[i] != k_root)
+      merge_into(doc.packages[it->second], std::move(pkg));
+  }
+  // Resolve within the artifact: key -> position.
+  std::unordered_map<std::string_view, std::uint32_t> provided;
+  for (std::size_t i = 0; i < n; ++i)
+    for (const auto& key : result.entries[i].provides) provided.emplace(key, pos[i]);
+  std::unordered_set<std::uint32_t> has_incoming;
+  bool any_root = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& e = result.entries[i];
+    any_root = any_root || e.root;
+    for (const auto& req : e.needs) {
+      auto it = provided.find(req.key);
+      if (it == provided.end() || it->second == pos[i]) continue;
+      m_edges.insert(std::uint64_t(pos[i]) << 32 | it->second);
+      has_incoming.insert(it->second);
     }
   }
-  doc.normalize();
+  // The artifact's roots hang off the document root; without declared roots, every
+  // entry nothing else in the artifact requires is a direct dependency.
+  for (std::size_t i = 0; i < n; ++i) {
+    bool top = any_root ? result.entries[i].root : !has_incoming.count(pos[i]);
+    if (top && pos[i] != k_root) m_edges.insert(std::uint64_t(k_root) << 32 | pos[i]);
+  }
+}
+
+void Assembler::finish() {
+  std::vector<std::string> refs;
+  refs.reserve(m_doc.packages.size());
+  for (const auto& p : m_doc.packages) refs.push_back(p.ref());
+  auto ref_of = [&](std::uint32_t p) -> const std::string& { return p == k_root ? m_root_ref : refs[p]; };
+  m_doc.relationships.reserve(m_doc.relationships.size() + m_edges.size());
+  for (std::uint64_t e : m_edges)
+    m_doc.relationships.push_back(
+        {ref_of(std::uint32_t(e >> 32)), ref_of(std::uint32_t(e & 0xffffffffu)), model::RelationshipKind::depends_on});
+  m_edges.clear();
+  m_doc.normalize();
   // Safety net for cycles unreachable from any root: attach what is still orphaned.
-  auto orphans = doc.orphans();
+  auto orphans = m_doc.orphans();
   if (!orphans.empty()) {
-    for (auto& ref : orphans) doc.relationships.push_back({root_ref, std::move(ref), model::RelationshipKind::depends_on});
-    doc.normalize();
+    for (auto& ref : orphans) m_doc.relationships.push_back({m_root_ref, std::move(ref), model::RelationshipKind::depends_on});
+    m_doc.normalize();
   }
+}
+
+void assemble(model::Document& doc, std::vector<ParseResult> results) {
+  Assembler assembler(doc);
+  for (auto& r : results) assembler.add(std::move(r));
+  assembler.finish();
 }
 
 util::Result<model::Document> scan(source::Source& src, const ScanOptions& options) {
@@ -159,15 +180,18 @@ util::Result<model::Document> scan(source::Source& src, const ScanOptions& optio
     for (const auto* c : active)
       if (matches(f.path, *c)) jobs.emplace_back(&f, c);
 
-  // Largest files first so one big lockfile does not finish last on a lone core.
-  std::stable_sort(jobs.begin(), jobs.end(), [](const auto& a, const auto& b) { return a.first->size > b.first->size; });
-
-  std::vector<ParseResult> results(jobs.size());
+  // Jobs run in path order on all threads; results are merged in that same order as
+  // soon as they are ready (an ordered reduction), so the merge is deterministic and
+  // only the few results finished out of order are ever held in memory.
+  std::vector<std::optional<ParseResult>> pending(jobs.size());
+  std::size_t cursor = 0;
+  std::mutex merge_mu;
+  Assembler assembler(doc);
   SourceResolver resolver(src, options.max_file_bytes);
   std::atomic<std::size_t> done{0};
   util::parallel_for(jobs.size(), options.threads, [&](std::size_t i) {
     const auto& [file, cat] = jobs[i];
-    ParseResult& out = results[i];
+    ParseResult out;
     auto bytes = src.read(file->path, options.max_file_bytes);
     if (!bytes.ok()) {
       out.diagnostics.push_back({util::Severity::error, bytes.error().message, {file->path}});
@@ -178,20 +202,18 @@ util::Result<model::Document> scan(source::Source& src, const ScanOptions& optio
         if (e.package.locations.empty()) e.package.locations.push_back({file->path});
       }
     }
+    {
+      std::lock_guard lock(merge_mu);
+      pending[i] = std::move(out);
+      while (cursor < pending.size() && pending[cursor]) {
+        assembler.add(std::move(*pending[cursor]));
+        pending[cursor].reset();
+        ++cursor;
+      }
+    }
     if (options.progress) options.progress(done.fetch_add(1) + 1, jobs.size());
   });
-
-  // Assemble in path order so merges (first licence wins) are deterministic.
-  std::vector<std::size_t> order(jobs.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    if (jobs[a].first->path != jobs[b].first->path) return jobs[a].first->path < jobs[b].first->path;
-    return jobs[a].second->id < jobs[b].second->id;
-  });
-  std::vector<ParseResult> ordered;
-  ordered.reserve(results.size());
-  for (auto i : order) ordered.push_back(std::move(results[i]));
-  assemble(doc, std::move(ordered));
+  assembler.finish();
   return doc;
 }
 

@@ -3,7 +3,10 @@
 // packages by PURL, resolves requirements into edges and ties everything to the root.
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "lib/catalog/cataloger.hpp"
@@ -24,9 +27,28 @@ struct ScanOptions {
 /// Per-file problems become diagnostics; only a bad `select` fails (ErrorCode::usage).
 util::Result<model::Document> scan(source::Source& source, const ScanOptions& options);
 
-/// Merges parse results of several artifacts into `doc` (packages by PURL, edges
-/// through provides/requires within each artifact, roots attached to doc.root,
-/// orphans attached to doc.root). Exposed for tests and for image scans.
+/// Merges parse results, one artifact at a time, into a document: packages by PURL,
+/// edges through provides/needs within each artifact, the artifact's roots attached to
+/// doc.root, and (in finish) whatever is still unreachable attached to doc.root.
+/// Results are consumed as they arrive so a scan never holds every artifact at once.
+class Assembler {
+ public:
+  /// `doc.root` must be set; `doc` must outlive the assembler.
+  explicit Assembler(model::Document& doc);
+  /// Adds one artifact's result (diagnostics included).
+  void add(ParseResult result);
+  /// Normalises the document and attaches orphans; call once, after the last add().
+  void finish();
+
+ private:
+  static constexpr std::uint32_t k_root = UINT32_MAX;  // the document root in m_edges
+  model::Document& m_doc;
+  std::unordered_map<std::string, std::uint32_t> m_index;  // ref -> position in m_doc.packages
+  std::unordered_set<std::uint64_t> m_edges;               // (from << 32 | to) package positions
+  std::string m_root_ref;
+};
+
+/// Convenience: an Assembler fed with `results` in order, then finished.
 void assemble(model::Document& doc, std::vector<ParseResult> results);
 
 }  // namespace purser::catalog

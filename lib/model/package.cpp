@@ -67,7 +67,17 @@ void Document::normalize() {
   }
   sort_unique(root.locations);
   sort_unique(root.properties);
-  std::sort(packages.begin(), packages.end(), [](const Package& a, const Package& b) { return a.ref() < b.ref(); });
+  // Sort by ref, computing each ref once (ref() builds a string).
+  {
+    std::vector<std::pair<std::string, std::size_t>> keys;
+    keys.reserve(packages.size());
+    for (std::size_t i = 0; i < packages.size(); ++i) keys.emplace_back(packages[i].ref(), i);
+    std::sort(keys.begin(), keys.end());
+    std::vector<Package> sorted;
+    sorted.reserve(packages.size());
+    for (auto& [ref, i] : keys) sorted.push_back(std::move(packages[i]));
+    packages = std::move(sorted);
+  }
   sort_unique(relationships);
   // Keep diagnostics in a stable order: by location, then message.
   std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const util::Diagnostic& a, const util::Diagnostic& b) {

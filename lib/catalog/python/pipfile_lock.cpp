@@ -92,7 +92,9 @@ void read_section(const json& doc, const char* section, model::Scope scope, cons
   static const std::unordered_map<std::string, std::uint64_t> k_none;
   auto names = lines.packages.find(section);
   const auto& name_lines = names == lines.packages.end() ? k_none : names->second;
-  for (const auto& [name, v] : it->items()) {
+  for (const auto& item : it->items()) {
+    const std::string& name = item.key();  // not a structured binding: lambdas below capture it
+    const json& v = item.value();
     util::Location loc{path, line_of(name_lines, name)};
     if (name.empty() || !v.is_object()) {
       warn(out, loc,
@@ -146,13 +148,12 @@ void parse_impl(std::string_view bytes, const std::string& path, ParseResult& ou
     out.diagnostics.push_back({util::Severity::error, "invalid json: binary content", {path}});
     return;
   }
-  // "_meta" (hash, sources, python requirement) is never read: drop it while parsing.
-  json::parser_callback_t drop_meta = [](int depth, json::parse_event_t event, json& parsed) {
-    return !(event == json::parse_event_t::key && depth == 1 && parsed == "_meta");
-  };
+  // No parser callback to drop "_meta": nlohmann's callback parser rescans the parent
+  // object at every end_object, which is quadratic on a section with many packages, and
+  // "_meta" is a few hundred bytes.
   json doc;
   try {
-    doc = json::parse(bytes.begin(), bytes.end(), drop_meta);
+    doc = json::parse(bytes.begin(), bytes.end());
   } catch (const json::parse_error& e) {
     std::size_t at = e.byte > 0 ? e.byte - 1 : 0;
     out.diagnostics.push_back(
