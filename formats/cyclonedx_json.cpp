@@ -1,20 +1,18 @@
 #include <algorithm>
-#include <map>
-#include <set>
+#include <cstdint>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
+#include <unordered_map>
+#include <vector>
 
 #include "formats/writer_common.hpp"
 #include "formats/writers.hpp"
 #include "lib/model/license.hpp"
+#include "lib/util/hash.hpp"
 
 // CycloneDX JSON writer for spec 1.4, 1.5 and 1.6. Field names and shapes follow the vendored schemas in
 // schemas/cyclonedx/bom-1.X.SNAPSHOT.schema.json; comments cite the schema definition they satisfy.
 
 namespace purser::formats {
-
-using Json = nlohmann::ordered_json;
 
 const char* to_string(CycloneDxVersion version) {
   switch (version) {
@@ -49,178 +47,319 @@ bool is_cdx_hash_content(std::string_view value) {
 // definitions/licenseChoice: one SPDX id → {"license":{"id"}}; a valid expression whose ids are all known →
 // the single-element {"expression"} tuple; anything else is free text → {"license":{"name"}} (the id member is
 // an enum of the SPDX list, so unknown ids must not go there).
-Json licenses_of(const std::string& text) {
-  Json out = Json::array();
-  if (text.empty()) return out;
+struct LicenseChoice {
+  enum class Kind { id, expression, name } kind = Kind::name;
+  std::string value;
+};
+LicenseChoice license_choice(const std::string& text) {
   model::LicenseCheck check = model::check_license_expression(text);
   if (check.valid && check.unknown.empty() && !check.normalized.empty()) {
     if (check.single_id() && model::is_spdx_license_id(check.normalized))
-      out.push_back({{"license", {{"id", check.normalized}}}});
-    else
-      out.push_back({{"expression", check.normalized}});
-  } else {
-    out.push_back({{"license", {{"name", text}}}});
+      return {LicenseChoice::Kind::id, check.normalized};
+    return {LicenseChoice::Kind::expression, check.normalized};
   }
-  return out;
+  return {LicenseChoice::Kind::name, text};
 }
 
-Json property(const std::string& name, const std::string& value) { return {{"name", name}, {"value", value}}; }
-
-// Name, group, version and purl shared by metadata.component and components[] (definitions/component).
-void put_identity(Json& c, const model::Package& p) {
-  c["type"] = model::to_string(p.type);
-  c["bom-ref"] = p.ref();
-  // group: the PURL namespace ("@types", "github.com/pkg") when the name is spelled namespace/name.
-  detail::GroupName gn = detail::split_group(p);
-  if (!gn.group.empty()) c["group"] = gn.group;
-  c["name"] = gn.name.empty() ? std::string("unknown") : gn.name;
-  if (!p.version.empty()) c["version"] = p.version;
-}
-
-Json component_of(const model::Package& p, CycloneDxVersion version) {
-  Json c = Json::object();
-  put_identity(c, p);
-  // scope enum is required/optional/excluded; dev/test-only maps to excluded ("not reachable at runtime") and
-  // the exact scope also travels as a property so a reader can tell dev from other exclusions.
-  std::vector<model::Property> props = p.properties;
-  switch (p.scope) {
-    case model::Scope::required:
-      c["scope"] = "required";
-      break;
-    case model::Scope::optional:
-      c["scope"] = "optional";
-      break;
-    case model::Scope::dev:
-      c["scope"] = "excluded";
-      props.push_back({"purser:scope", "dev"});
-      break;
-  }
-  Json hashes = Json::array();
-  for (const auto& h : p.hashes) {
-    if (is_cdx_hash_alg(h.algorithm) && is_cdx_hash_content(h.value))
-      hashes.push_back({{"alg", h.algorithm}, {"content", h.value}});
-    else  // would fail the schema; keep the fact rather than drop it
-      props.push_back({"purser:hash", h.algorithm + ":" + h.value});
-  }
-  if (!hashes.empty()) c["hashes"] = std::move(hashes);
-  Json licenses = licenses_of(p.license);
-  if (!licenses.empty()) c["licenses"] = std::move(licenses);
-  if (!p.purl.empty()) c["purl"] = p.purl;
-  // externalReference.url is format iri-reference: only well-formed absolute IRIs are emitted.
-  if (!p.download_url.empty()) {
-    if (detail::is_absolute_iri(p.download_url))
-      c["externalReferences"] = Json::array({{{"type", "distribution"}, {"url", p.download_url}}});
-    else
-      props.push_back({"purser:download-url", p.download_url});
-  }
-  // componentEvidence.occurrences exists from 1.5 (1.6 adds line/offset); 1.4 evidence has no place for
-  // locations, so they become properties there.
-  Json occurrences = Json::array();
-  for (const auto& loc : p.locations) {
-    if (version == CycloneDxVersion::v1_4) {
-      props.push_back({"purser:location", loc.to_string()});
-    } else if (version == CycloneDxVersion::v1_5) {
-      occurrences.push_back({{"location", loc.to_string()}});
-    } else {
-      Json o = {{"location", loc.path}};
-      if (loc.line > 0)
-        o["line"] = loc.line;
-      else if (loc.offset != UINT64_MAX)
-        o["offset"] = loc.offset;
-      occurrences.push_back(std::move(o));
-    }
-  }
-  if (!occurrences.empty()) c["evidence"] = {{"occurrences", std::move(occurrences)}};
-  if (!p.found_by.empty()) props.push_back({"purser:found-by", p.found_by});
-  std::sort(props.begin(), props.end());
-  props.erase(std::unique(props.begin(), props.end()), props.end());
-  if (!props.empty()) {
-    Json arr = Json::array();
-    for (const auto& prop : props) arr.push_back(property(prop.name, prop.value));
-    c["properties"] = std::move(arr);
-  }
-  return c;
-}
-
-Json metadata_of(const model::Document& doc, CycloneDxVersion version) {
-  Json m = Json::object();
-  m["timestamp"] = "";  // filled in after the serial number is derived
-  const model::Metadata& md = doc.metadata;
-  std::string tool_name = md.tool_name.empty() ? std::string("purser") : md.tool_name;
-  if (version == CycloneDxVersion::v1_4) {
-    // 1.4 metadata.tools: legacy array of definitions/tool {vendor, name, version}.
-    Json tool = {{"name", tool_name}};
-    if (!md.tool_version.empty()) tool["version"] = md.tool_version;
-    m["tools"] = Json::array({tool});
-  } else {
-    // 1.5+: {"components": [component]}; the array form is deprecated.
-    Json tool = {{"type", "application"}, {"name", tool_name}};
-    if (!md.tool_version.empty()) tool["version"] = md.tool_version;
-    m["tools"] = {{"components", Json::array({tool})}};
-  }
-  Json root = Json::object();
-  put_identity(root, doc.root);
-  if (!doc.root.purl.empty()) root["purl"] = doc.root.purl;
-  m["component"] = std::move(root);
-  Json props = Json::array();
-  if (!md.source_target.empty()) props.push_back(property("purser:source-target", md.source_target));
-  for (const auto& d : doc.diagnostics)
-    props.push_back(property(d.severity == util::Severity::error ? "purser:error" : "purser:warning", d.to_string()));
-  if (!props.empty()) m["properties"] = std::move(props);
-  return m;
-}
+// Everything the two serialisation passes share, computed once: refs, groups, licences and the dependency graph.
+struct Context {
+  const model::Document& doc;
+  CycloneDxVersion version;
+  detail::IndexedPackages pk;
+  std::vector<std::uint32_t> group_len;                          // per pk.all entry
+  std::unordered_map<std::string_view, LicenseChoice> licenses;  // by declared text
+  std::vector<std::uint32_t> dep_begin;                          // CSR: dependsOn of i is
+  std::vector<std::uint32_t> dep_to;                             // dep_to[dep_begin[i] .. dep_begin[i+1])
+  // Scratch reused per component (no per-component allocations for the property list).
+  std::vector<model::Property> extra;
+  std::vector<const model::Property*> props;
+};
 
 // definitions/dependency: one entry per component and for the root, even with no dependsOn ("components that do
 // not have their own dependencies MUST be declared as empty elements"). Edges to refs that are not in the BOM are
-// dropped so every ref resolves.
-Json dependencies_of(const model::Document& doc, const std::vector<const model::Package*>& packages) {
-  std::map<std::string, std::set<std::string>> edges;
-  edges[doc.root.ref()];
-  for (const auto* p : packages) edges[p->ref()];
-  for (const auto& r : doc.relationships) {
+// dropped so every ref resolves; dependsOn is sorted by ref and unique.
+void build_dependencies(Context& ctx) {
+  const auto& refs = ctx.pk.refs;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
+  edges.reserve(ctx.doc.relationships.size());
+  for (const auto& r : ctx.doc.relationships) {
     // Both depends_on and contains become dependsOn for now: CycloneDX expresses containment by nesting
     // components, which this writer does not do yet, and a flat graph keeps every edge visible.
-    auto from = edges.find(r.from);
-    if (from == edges.end() || !edges.count(r.to) || r.from == r.to) continue;
-    from->second.insert(r.to);
+    auto from = ctx.pk.index.find(r.from);
+    auto to = ctx.pk.index.find(r.to);
+    if (from == ctx.pk.index.end() || to == ctx.pk.index.end() || from->second == to->second) continue;
+    edges.emplace_back(from->second, to->second);
   }
-  Json out = Json::array();
-  auto emit = [&](const std::string& ref) {
-    Json d = {{"ref", ref}};
-    const auto& deps = edges[ref];
-    if (!deps.empty()) d["dependsOn"] = Json(std::vector<std::string>(deps.begin(), deps.end()));
-    out.push_back(std::move(d));
-  };
-  emit(doc.root.ref());
-  for (const auto* p : packages) emit(p->ref());
-  return out;
+  std::sort(edges.begin(), edges.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return refs[a.second] < refs[b.second];
+  });
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  ctx.dep_begin.assign(ctx.pk.all.size() + 1, 0);
+  ctx.dep_to.reserve(edges.size());
+  for (const auto& e : edges) {
+    ++ctx.dep_begin[e.first + 1];
+    ctx.dep_to.push_back(e.second);
+  }
+  for (std::size_t i = 1; i < ctx.dep_begin.size(); ++i) ctx.dep_begin[i] += ctx.dep_begin[i - 1];
 }
 
-std::string dump(const Json& j) {
-  // replace: invalid UTF-8 from hostile input becomes U+FFFD instead of throwing.
-  return j.dump(2, ' ', false, Json::error_handler_t::replace);
+void prepare(Context& ctx) {
+  ctx.group_len.reserve(ctx.pk.all.size());
+  for (const auto* p : ctx.pk.all) ctx.group_len.push_back(static_cast<std::uint32_t>(detail::group_length(*p)));
+  for (std::size_t i = 1; i < ctx.pk.all.size(); ++i) {
+    const std::string& text = ctx.pk.all[i]->license;
+    if (!text.empty() && !ctx.licenses.count(text)) ctx.licenses.emplace(text, license_choice(text));
+  }
+  build_dependencies(ctx);
+}
+
+// Name, group, version and purl shared by metadata.component and components[] (definitions/component).
+void write_identity(detail::JsonWriter& w, const Context& ctx, std::size_t i) {
+  const model::Package& p = *ctx.pk.all[i];
+  w.member("type", model::to_string(p.type));
+  w.member("bom-ref", ctx.pk.refs[i]);
+  // group: the PURL namespace ("@types", "github.com/pkg") when the name is spelled namespace/name.
+  std::string_view name = p.name;
+  if (std::size_t g = ctx.group_len[i]; g > 0) {
+    w.member("group", name.substr(0, g));
+    name.remove_prefix(g + 1);
+  }
+  w.member("name", name.empty() ? std::string_view("unknown") : name);
+  if (!p.version.empty()) w.member("version", p.version);
+}
+
+void write_component(detail::JsonWriter& w, Context& ctx, std::size_t i) {
+  const model::Package& p = *ctx.pk.all[i];
+  CycloneDxVersion version = ctx.version;
+  std::vector<model::Property>& extra = ctx.extra;
+  extra.clear();
+  w.begin_object();
+  write_identity(w, ctx, i);
+  // scope enum is required/optional/excluded; dev/test-only maps to excluded ("not reachable at runtime") and
+  // the exact scope also travels as a property so a reader can tell dev from other exclusions.
+  switch (p.scope) {
+    case model::Scope::required:
+      w.member("scope", "required");
+      break;
+    case model::Scope::optional:
+      w.member("scope", "optional");
+      break;
+    case model::Scope::dev:
+      w.member("scope", "excluded");
+      extra.push_back({"purser:scope", "dev"});
+      break;
+  }
+  bool any_hash = false;
+  for (const auto& h : p.hashes) {
+    if (is_cdx_hash_alg(h.algorithm) && is_cdx_hash_content(h.value)) {
+      if (!any_hash) {
+        w.key("hashes");
+        w.begin_array();
+        any_hash = true;
+      }
+      w.begin_object();
+      w.member("alg", h.algorithm);
+      w.member("content", h.value);
+      w.end_object();
+    } else {  // would fail the schema; keep the fact rather than drop it
+      extra.push_back({"purser:hash", h.algorithm + ":" + h.value});
+    }
+  }
+  if (any_hash) w.end_array();
+  if (!p.license.empty()) {
+    const LicenseChoice& lc = ctx.licenses.at(p.license);
+    w.key("licenses");
+    w.begin_array();
+    w.begin_object();
+    if (lc.kind == LicenseChoice::Kind::expression) {
+      w.member("expression", lc.value);
+    } else {
+      w.key("license");
+      w.begin_object();
+      w.member(lc.kind == LicenseChoice::Kind::id ? "id" : "name", lc.value);
+      w.end_object();
+    }
+    w.end_object();
+    w.end_array();
+  }
+  if (!p.purl.empty()) w.member("purl", p.purl);
+  // externalReference.url is format iri-reference: only well-formed absolute IRIs are emitted.
+  if (!p.download_url.empty()) {
+    if (detail::is_absolute_iri(p.download_url)) {
+      w.key("externalReferences");
+      w.begin_array();
+      w.begin_object();
+      w.member("type", "distribution");
+      w.member("url", p.download_url);
+      w.end_object();
+      w.end_array();
+    } else {
+      extra.push_back({"purser:download-url", p.download_url});
+    }
+  }
+  // componentEvidence.occurrences exists from 1.5 (1.6 adds line/offset); 1.4 evidence has no place for
+  // locations, so they become properties there.
+  if (version == CycloneDxVersion::v1_4) {
+    for (const auto& loc : p.locations) extra.push_back({"purser:location", loc.to_string()});
+  } else if (!p.locations.empty()) {
+    w.key("evidence");
+    w.begin_object();
+    w.key("occurrences");
+    w.begin_array();
+    for (const auto& loc : p.locations) {
+      w.begin_object();
+      if (version == CycloneDxVersion::v1_5) {
+        w.member("location", loc.to_string());
+      } else {
+        w.member("location", loc.path);
+        if (loc.line > 0) {
+          w.key("line");
+          w.number(loc.line);
+        } else if (loc.offset != UINT64_MAX) {
+          w.key("offset");
+          w.number(loc.offset);
+        }
+      }
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
+  if (!p.found_by.empty()) extra.push_back({"purser:found-by", p.found_by});
+  // Sorted, unique properties without copying the package's own list.
+  std::vector<const model::Property*>& props = ctx.props;
+  props.clear();
+  for (const auto& prop : p.properties) props.push_back(&prop);
+  for (const auto& prop : extra) props.push_back(&prop);
+  if (!props.empty()) {
+    std::sort(props.begin(), props.end(), [](const auto* a, const auto* b) { return *a < *b; });
+    w.key("properties");
+    w.begin_array();
+    const model::Property* previous = nullptr;
+    for (const auto* prop : props) {
+      if (previous != nullptr && *previous == *prop) continue;
+      previous = prop;
+      w.begin_object();
+      w.member("name", prop->name);
+      w.member("value", prop->value);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  w.end_object();
+}
+
+void write_property(detail::JsonWriter& w, std::string_view name, std::string_view value) {
+  w.begin_object();
+  w.member("name", name);
+  w.member("value", value);
+  w.end_object();
+}
+
+void write_metadata(detail::JsonWriter& w, const Context& ctx, std::string_view timestamp) {
+  const model::Document& doc = ctx.doc;
+  const model::Metadata& md = doc.metadata;
+  w.begin_object();
+  w.member("timestamp", timestamp);
+  std::string_view tool_name = md.tool_name.empty() ? std::string_view("purser") : std::string_view(md.tool_name);
+  w.key("tools");
+  if (ctx.version == CycloneDxVersion::v1_4) {
+    // 1.4 metadata.tools: legacy array of definitions/tool {vendor, name, version}.
+    w.begin_array();
+  } else {
+    // 1.5+: {"components": [component]}; the array form is deprecated.
+    w.begin_object();
+    w.key("components");
+    w.begin_array();
+  }
+  w.begin_object();
+  if (ctx.version != CycloneDxVersion::v1_4) w.member("type", "application");
+  w.member("name", tool_name);
+  if (!md.tool_version.empty()) w.member("version", md.tool_version);
+  w.end_object();
+  w.end_array();
+  if (ctx.version != CycloneDxVersion::v1_4) w.end_object();
+  w.key("component");
+  w.begin_object();
+  write_identity(w, ctx, 0);
+  if (!doc.root.purl.empty()) w.member("purl", doc.root.purl);
+  w.end_object();
+  if (!md.source_target.empty() || !doc.diagnostics.empty()) {
+    w.key("properties");
+    w.begin_array();
+    if (!md.source_target.empty()) write_property(w, "purser:source-target", md.source_target);
+    for (const auto& d : doc.diagnostics)
+      write_property(w, d.severity == util::Severity::error ? "purser:error" : "purser:warning", d.to_string());
+    w.end_array();
+  }
+  w.end_object();
+}
+
+void write_bom(detail::JsonWriter& w, Context& ctx, std::string_view serial, std::string_view timestamp) {
+  w.begin_object();
+  w.member("bomFormat", "CycloneDX");
+  w.member("specVersion", to_string(ctx.version));
+  w.member("serialNumber", serial);
+  w.key("version");
+  w.number(1);
+  w.key("metadata");
+  write_metadata(w, ctx, timestamp);
+  std::size_t n = ctx.pk.all.size();
+  if (n > 1) {
+    w.key("components");
+    w.begin_array();
+    for (std::size_t i = 1; i < n; ++i) write_component(w, ctx, i);
+    w.end_array();
+  }
+  w.key("dependencies");
+  w.begin_array();
+  for (std::size_t i = 0; i < n; ++i) {
+    w.begin_object();
+    w.member("ref", ctx.pk.refs[i]);
+    if (ctx.dep_begin[i] != ctx.dep_begin[i + 1]) {
+      w.key("dependsOn");
+      w.begin_array();
+      for (std::uint32_t e = ctx.dep_begin[i]; e < ctx.dep_begin[i + 1]; ++e) w.value(ctx.pk.refs[ctx.dep_to[e]]);
+      w.end_array();
+    }
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+// Two passes over the same context: the serial number is a UUID of everything but itself and the timestamp
+// (both written empty), so re-scanning unchanged inputs yields the same serial and any content change yields a
+// new one; the second pass writes the real document. Neither pass holds more than one chunk of output.
+void stream(const model::Document& doc, CycloneDxVersion version, const ByteSink& sink, std::string* reserve) {
+  Context ctx{doc, version, detail::index_packages(doc), {}, {}, {}, {}, {}, {}};
+  prepare(ctx);
+  util::Digest digest(util::DigestAlgorithm::sha256);
+  ByteSink to_digest = [&](std::string_view bytes) { digest.update(bytes); };
+  detail::JsonWriter first(to_digest);
+  write_bom(first, ctx, "", "");
+  first.flush();
+  std::string serial = "urn:uuid:" + detail::uuid_of_sha256_hex(digest.finish_hex());
+  std::string timestamp = detail::rfc3339_utc(doc.metadata.timestamp);
+  if (reserve != nullptr) reserve->reserve(first.size() + serial.size() + timestamp.size() + 1);
+  detail::JsonWriter second(sink);
+  write_bom(second, ctx, serial, timestamp);
+  second.flush();
+  sink("\n");
 }
 
 }  // namespace
 
+void write_cyclonedx_json(const model::Document& doc, CycloneDxVersion version, const ByteSink& sink) {
+  stream(doc, version, sink, nullptr);
+}
+
 std::string write_cyclonedx_json(const model::Document& doc, CycloneDxVersion version) {
-  std::vector<const model::Package*> packages = detail::unique_packages(doc);
-  Json bom = Json::object();
-  bom["bomFormat"] = "CycloneDX";
-  bom["specVersion"] = to_string(version);
-  bom["serialNumber"] = "";
-  bom["version"] = 1;
-  bom["metadata"] = metadata_of(doc, version);
-  Json components = Json::array();
-  for (const auto* p : packages) components.push_back(component_of(*p, version));
-  if (!components.empty()) bom["components"] = std::move(components);
-  bom["dependencies"] = dependencies_of(doc, packages);
-  // The serial number is a UUID of everything but itself and the timestamp, so re-scanning unchanged inputs
-  // yields the same serial and any content change yields a new one.
-  std::string body = dump(bom);
-  bom["serialNumber"] = "urn:uuid:" + detail::content_uuid(body);
-  bom["metadata"]["timestamp"] = detail::rfc3339_utc(doc.metadata.timestamp);
-  return dump(bom) + "\n";
+  std::string out;
+  stream(
+      doc, version, [&](std::string_view bytes) { out.append(bytes); }, &out);
+  return out;
 }
 
 }  // namespace purser::formats

@@ -3,10 +3,9 @@
 #include <map>
 #include <set>
 #include <string_view>
-#include <tuple>
 #include <unordered_map>
-
-#include <nlohmann/json.hpp>
+#include <unordered_set>
+#include <vector>
 
 #include "formats/writer_common.hpp"
 #include "formats/writers.hpp"
@@ -18,8 +17,6 @@
 // member names and enums match spdx-schema-2.3.json.
 
 namespace purser::formats {
-
-using Json = nlohmann::ordered_json;
 
 namespace {
 
@@ -145,9 +142,9 @@ std::map<std::string, std::string> assign_license_refs(const std::set<std::strin
 }
 
 // §7.2 SPDXID "SPDXRef-" idstring: the sanitized name plus a short hash of the ref, lengthened on collision.
-std::string package_spdxid(const model::Package& p, std::set<std::string>& used) {
+std::string package_spdxid(const model::Package& p, const std::string& ref, std::unordered_set<std::string>& used) {
   std::string base = "SPDXRef-Package-" + detail::sanitize_idstring(p.name, "package") + "-";
-  std::string digest = util::sha256_hex(p.ref());
+  std::string digest = util::sha256_hex(ref);
   for (std::size_t len : {8u, 16u, 64u}) {
     std::string id = base + digest.substr(0, len);
     if (used.insert(id).second) return id;
@@ -158,135 +155,226 @@ std::string package_spdxid(const model::Package& p, std::set<std::string>& used)
   }
 }
 
-std::string join_comment(const model::Package& p) {
-  std::vector<model::Property> props = p.properties;
-  if (p.scope != model::Scope::required) props.push_back({"purser:scope", model::to_string(p.scope)});
-  if (!p.found_by.empty()) props.push_back({"purser:found-by", p.found_by});
-  std::sort(props.begin(), props.end());
-  props.erase(std::unique(props.begin(), props.end()), props.end());
-  std::string out;
-  for (const auto& prop : props) {
-    if (!out.empty()) out += '\n';
-    out += prop.name + "=" + prop.value;
-  }
-  return out;
-}
+// Everything the two serialisation passes share, computed once: refs, SPDX ids and rendered licences.
+struct Context {
+  const model::Document& doc;
+  detail::IndexedPackages pk;
+  std::vector<std::string> ids;                                // SPDXID per pk.all entry
+  std::unordered_map<std::string_view, std::string> licenses;  // declared text → licenseDeclared
+  std::map<std::string, std::string> license_refs;             // extracted text → LicenseRef id
+  std::string name;                                            // document name
+  std::string tool;
+  // Scratch reused per package.
+  std::vector<model::Property> extra;
+  std::vector<const model::Property*> props;
+  std::string text;
+};
 
-Json package_of(const model::Package& p, const std::string& spdxid,
-                const std::function<std::string(const std::string&)>& ref_for) {
-  Json j = Json::object();
-  j["SPDXID"] = spdxid;
-  j["name"] = p.name.empty() ? std::string("unknown") : p.name;  // §7.1: name is mandatory
-  if (!p.version.empty()) j["versionInfo"] = p.version;
-  // §7.7: a URL, VCS location, NONE or NOASSERTION; anything we cannot vouch for is NOASSERTION.
-  j["downloadLocation"] = detail::is_absolute_iri(p.download_url) ? p.download_url : std::string(k_noassertion);
-  j["filesAnalyzed"] = false;  // §7.8: we catalogue metadata, not files
-  Json checksums = Json::array();
-  for (const auto& h : p.hashes) {
-    std::string alg = checksum_algorithm(h.algorithm);
-    if (alg.empty() || !is_hex(h.value)) continue;
-    checksums.push_back({{"algorithm", alg}, {"checksumValue", util::to_lower(h.value)}});
-  }
-  if (!checksums.empty()) j["checksums"] = std::move(checksums);
-  // §7.12 sourceInfo: free text about where the package information came from.
-  if (!p.locations.empty()) {
-    std::string found = "found in: ";
-    for (std::size_t i = 0; i < p.locations.size(); ++i) {
-      if (i > 0) found += ", ";
-      found += p.locations[i].to_string();
-    }
-    j["sourceInfo"] = found;
-  }
-  j["licenseConcluded"] = k_noassertion;  // §7.13: we do not conclude, we report what is declared
-  j["licenseDeclared"] = render_license(p.license, ref_for);
-  j["copyrightText"] = k_noassertion;
-  // §7.22 comment: scope, cataloger and typed properties have no SPDX 2.3 field; keep them readable here.
-  std::string comment = join_comment(p);
-  if (!comment.empty()) j["comment"] = comment;
-  // §7.21 / Annex F: purl is a PACKAGE-MANAGER reference (2.3 spelling, with a hyphen).
-  if (!p.purl.empty())
-    j["externalRefs"] = Json::array(
-        {{{"referenceCategory", "PACKAGE-MANAGER"}, {"referenceType", "purl"}, {"referenceLocator", p.purl}}});
-  j["primaryPackagePurpose"] = purpose_of(p.type);
-  return j;
-}
+void prepare(Context& ctx) {
+  const auto& all = ctx.pk.all;
+  std::unordered_set<std::string> used_ids{"SPDXRef-DOCUMENT"};
+  used_ids.reserve(all.size() + 1);
+  ctx.ids.reserve(all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) ctx.ids.push_back(package_spdxid(*all[i], ctx.pk.refs[i], used_ids));
 
-Json relationship(const std::string& from, const char* type, const std::string& to) {
-  return {{"spdxElementId", from}, {"relatedSpdxElement", to}, {"relationshipType", type}};
-}
-
-std::string dump(const Json& j) { return j.dump(2, ' ', false, Json::error_handler_t::replace); }
-
-}  // namespace
-
-std::string write_spdx_json(const model::Document& doc) {
-  std::vector<const model::Package*> packages = detail::unique_packages(doc);
-  std::vector<const model::Package*> all{&doc.root};
-  all.insert(all.end(), packages.begin(), packages.end());
-
-  std::set<std::string> used_ids{"SPDXRef-DOCUMENT"};
-  std::unordered_map<std::string, std::string> id_of_ref;
-  std::vector<std::string> ids;
-  for (const auto* p : all) {
-    ids.push_back(package_spdxid(*p, used_ids));
-    id_of_ref.emplace(p->ref(), ids.back());
-  }
-
-  // Two passes over the licences: collect every text that needs a LicenseRef, then render with stable ids.
+  // Two passes over the distinct licence texts: collect every text that needs a LicenseRef, then render with
+  // stable ids.
   std::set<std::string> extracted;
-  for (const auto* p : all)
+  for (const auto* p : all) {
+    if (ctx.licenses.count(p->license)) continue;
+    ctx.licenses.emplace(p->license, std::string());
     render_license(p->license, [&](const std::string& t) {
       extracted.insert(t);
       return std::string("LicenseRef-x");
     });
-  std::map<std::string, std::string> license_refs = assign_license_refs(extracted);
-  auto ref_for = [&](const std::string& t) { return license_refs.at(t); };
+  }
+  ctx.license_refs = assign_license_refs(extracted);
+  auto ref_for = [&](const std::string& t) { return ctx.license_refs.at(t); };
+  for (auto& [text, rendered] : ctx.licenses) rendered = render_license(std::string(text), ref_for);
 
-  const model::Metadata& md = doc.metadata;
-  std::string name = !md.source_target.empty() ? md.source_target : doc.root.name;
-  if (name.empty()) name = "unknown";
-  std::string tool = md.tool_name.empty() ? std::string("purser") : md.tool_name;
-  if (!md.tool_version.empty()) tool += "-" + md.tool_version;
+  const model::Metadata& md = ctx.doc.metadata;
+  ctx.name = !md.source_target.empty() ? md.source_target : ctx.doc.root.name;
+  if (ctx.name.empty()) ctx.name = "unknown";
+  ctx.tool = md.tool_name.empty() ? std::string("purser") : md.tool_name;
+  if (!md.tool_version.empty()) ctx.tool += "-" + md.tool_version;
+}
 
-  Json out = Json::object();
-  out["spdxVersion"] = "SPDX-2.3";
-  out["dataLicense"] = "CC0-1.0";  // §6.2: fixed value
-  out["SPDXID"] = "SPDXRef-DOCUMENT";
-  out["name"] = name;
-  out["documentNamespace"] = "";  // derived from the content below
-  out["creationInfo"] = {{"created", ""}, {"creators", Json::array({"Tool: " + tool})}};
-  Json pkgs = Json::array();
-  for (std::size_t i = 0; i < all.size(); ++i) pkgs.push_back(package_of(*all[i], ids[i], ref_for));
-  out["packages"] = std::move(pkgs);
-  if (!license_refs.empty()) {
+// §7.22 comment: scope, cataloger and typed properties as sorted, unique "name=value" lines.
+const std::string& join_comment(Context& ctx, const model::Package& p) {
+  std::vector<model::Property>& extra = ctx.extra;
+  extra.clear();
+  if (p.scope != model::Scope::required) extra.push_back({"purser:scope", model::to_string(p.scope)});
+  if (!p.found_by.empty()) extra.push_back({"purser:found-by", p.found_by});
+  std::vector<const model::Property*>& props = ctx.props;
+  props.clear();
+  for (const auto& prop : p.properties) props.push_back(&prop);
+  for (const auto& prop : extra) props.push_back(&prop);
+  std::sort(props.begin(), props.end(), [](const auto* a, const auto* b) { return *a < *b; });
+  std::string& out = ctx.text;
+  out.clear();
+  const model::Property* previous = nullptr;
+  for (const auto* prop : props) {
+    if (previous != nullptr && *previous == *prop) continue;
+    previous = prop;
+    if (!out.empty()) out += '\n';
+    out += prop->name;
+    out += '=';
+    out += prop->value;
+  }
+  return out;
+}
+
+void write_package(detail::JsonWriter& w, Context& ctx, std::size_t i) {
+  const model::Package& p = *ctx.pk.all[i];
+  w.begin_object();
+  w.member("SPDXID", ctx.ids[i]);
+  w.member("name", p.name.empty() ? std::string_view("unknown") : std::string_view(p.name));  // §7.1: mandatory
+  if (!p.version.empty()) w.member("versionInfo", p.version);
+  // §7.7: a URL, VCS location, NONE or NOASSERTION; anything we cannot vouch for is NOASSERTION.
+  w.member("downloadLocation", detail::is_absolute_iri(p.download_url) ? std::string_view(p.download_url)
+                                                                       : std::string_view(k_noassertion));
+  w.key("filesAnalyzed");
+  w.boolean(false);  // §7.8: we catalogue metadata, not files
+  bool any_checksum = false;
+  for (const auto& h : p.hashes) {
+    std::string alg = checksum_algorithm(h.algorithm);
+    if (alg.empty() || !is_hex(h.value)) continue;
+    if (!any_checksum) {
+      w.key("checksums");
+      w.begin_array();
+      any_checksum = true;
+    }
+    w.begin_object();
+    w.member("algorithm", alg);
+    w.member("checksumValue", util::to_lower(h.value));
+    w.end_object();
+  }
+  if (any_checksum) w.end_array();
+  // §7.12 sourceInfo: free text about where the package information came from.
+  if (!p.locations.empty()) {
+    std::string& found = ctx.text;
+    found = "found in: ";
+    for (std::size_t k = 0; k < p.locations.size(); ++k) {
+      if (k > 0) found += ", ";
+      found += p.locations[k].to_string();
+    }
+    w.member("sourceInfo", found);
+  }
+  w.member("licenseConcluded", k_noassertion);  // §7.13: we do not conclude, we report what is declared
+  w.member("licenseDeclared", ctx.licenses.at(p.license));
+  w.member("copyrightText", k_noassertion);
+  // §7.22 comment: scope, cataloger and typed properties have no SPDX 2.3 field; keep them readable here.
+  const std::string& comment = join_comment(ctx, p);
+  if (!comment.empty()) w.member("comment", comment);
+  // §7.21 / Annex F: purl is a PACKAGE-MANAGER reference (2.3 spelling, with a hyphen).
+  if (!p.purl.empty()) {
+    w.key("externalRefs");
+    w.begin_array();
+    w.begin_object();
+    w.member("referenceCategory", "PACKAGE-MANAGER");
+    w.member("referenceType", "purl");
+    w.member("referenceLocator", p.purl);
+    w.end_object();
+    w.end_array();
+  }
+  w.member("primaryPackagePurpose", purpose_of(p.type));
+  w.end_object();
+}
+
+void write_relationship(detail::JsonWriter& w, std::string_view from, const char* type, std::string_view to) {
+  w.begin_object();
+  w.member("spdxElementId", from);
+  w.member("relatedSpdxElement", to);
+  w.member("relationshipType", type);
+  w.end_object();
+}
+
+void write_document(detail::JsonWriter& w, Context& ctx, std::string_view document_namespace,
+                    std::string_view created) {
+  w.begin_object();
+  w.member("spdxVersion", "SPDX-2.3");
+  w.member("dataLicense", "CC0-1.0");  // §6.2: fixed value
+  w.member("SPDXID", "SPDXRef-DOCUMENT");
+  w.member("name", ctx.name);
+  w.member("documentNamespace", document_namespace);
+  w.key("creationInfo");
+  w.begin_object();
+  w.member("created", created);
+  w.key("creators");
+  w.begin_array();
+  w.value("Tool: " + ctx.tool);
+  w.end_array();
+  w.end_object();
+  w.key("packages");
+  w.begin_array();
+  for (std::size_t i = 0; i < ctx.pk.all.size(); ++i) write_package(w, ctx, i);
+  w.end_array();
+  if (!ctx.license_refs.empty()) {
     // §10: every LicenseRef used must be declared; sorted by id for a stable diff.
-    std::vector<std::pair<std::string, std::string>> by_id;
-    for (const auto& [text, id] : license_refs) by_id.emplace_back(id, text);
+    std::vector<std::pair<std::string_view, std::string_view>> by_id;
+    for (const auto& [text, id] : ctx.license_refs) by_id.emplace_back(id, text);
     std::sort(by_id.begin(), by_id.end());
-    Json infos = Json::array();
-    for (const auto& [id, text] : by_id) infos.push_back({{"licenseId", id}, {"extractedText", text}, {"name", text}});
-    out["hasExtractedLicensingInfos"] = std::move(infos);
+    w.key("hasExtractedLicensingInfos");
+    w.begin_array();
+    for (const auto& [id, text] : by_id) {
+      w.begin_object();
+      w.member("licenseId", id);
+      w.member("extractedText", text);
+      w.member("name", text);
+      w.end_object();
+    }
+    w.end_array();
   }
-  Json rels = Json::array();
-  rels.push_back(relationship("SPDXRef-DOCUMENT", "DESCRIBES", ids[0]));
-  std::set<std::tuple<std::string, std::string, std::string>> seen;
-  for (const auto& r : doc.relationships) {
-    auto from = id_of_ref.find(r.from);
-    auto to = id_of_ref.find(r.to);
-    if (from == id_of_ref.end() || to == id_of_ref.end()) continue;  // dangling edges cannot be expressed
-    const char* type = r.kind == model::RelationshipKind::contains ? "CONTAINS" : "DEPENDS_ON";
-    if (!seen.emplace(from->second, type, to->second).second) continue;
-    rels.push_back(relationship(from->second, type, to->second));
+  w.key("relationships");
+  w.begin_array();
+  write_relationship(w, "SPDXRef-DOCUMENT", "DESCRIBES", ctx.ids[0]);
+  // Unique (from, type, to) in first-seen order; ids are one per index, so indices identify them.
+  std::unordered_set<std::uint64_t> seen;
+  seen.reserve(ctx.doc.relationships.size());
+  for (const auto& r : ctx.doc.relationships) {
+    auto from = ctx.pk.index.find(r.from);
+    auto to = ctx.pk.index.find(r.to);
+    if (from == ctx.pk.index.end() || to == ctx.pk.index.end()) continue;  // dangling edges cannot be expressed
+    bool contains = r.kind == model::RelationshipKind::contains;
+    std::uint64_t key = (std::uint64_t{from->second} << 32 | to->second) * 2 + (contains ? 1 : 0);
+    if (!seen.insert(key).second) continue;
+    write_relationship(w, ctx.ids[from->second], contains ? "CONTAINS" : "DEPENDS_ON", ctx.ids[to->second]);
   }
-  out["relationships"] = std::move(rels);
+  w.end_array();
+  w.end_object();
+}
 
-  // §6.5: a unique absolute URI without '#'. The host is under the reserved .invalid TLD (RFC 2606): purser owns no
-  // domain, and .invalid can never be mistaken for, or collide with, a namespace someone else publishes. The
-  // UUID is derived from the content (minus namespace and creation time) like the CycloneDX serial number.
-  std::string uuid = detail::content_uuid(dump(out));
-  out["documentNamespace"] = "https://purser.invalid/spdxdocs/" + detail::sanitize_idstring(name, "sbom") + "-" + uuid;
-  out["creationInfo"]["created"] = detail::rfc3339_utc(md.timestamp);
-  return dump(out) + "\n";
+// §6.5: a unique absolute URI without '#'. The host is under the reserved .invalid TLD (RFC 2606): purser owns no
+// domain, and .invalid can never be mistaken for, or collide with, a namespace someone else publishes. The
+// UUID is derived from the content (written with namespace and creation time empty) like the CycloneDX serial
+// number: a first pass feeds SHA-256, the second writes the document into the sink.
+void stream(const model::Document& doc, const ByteSink& sink, std::string* reserve) {
+  Context ctx{doc, detail::index_packages(doc), {}, {}, {}, {}, {}, {}, {}, {}};
+  prepare(ctx);
+  util::Digest digest(util::DigestAlgorithm::sha256);
+  ByteSink to_digest = [&](std::string_view bytes) { digest.update(bytes); };
+  detail::JsonWriter first(to_digest);
+  write_document(first, ctx, "", "");
+  first.flush();
+  std::string document_namespace = "https://purser.invalid/spdxdocs/" + detail::sanitize_idstring(ctx.name, "sbom") +
+                                   "-" + detail::uuid_of_sha256_hex(digest.finish_hex());
+  std::string created = detail::rfc3339_utc(doc.metadata.timestamp);
+  if (reserve != nullptr) reserve->reserve(first.size() + document_namespace.size() + created.size() + 1);
+  detail::JsonWriter second(sink);
+  write_document(second, ctx, document_namespace, created);
+  second.flush();
+  sink("\n");
+}
+
+}  // namespace
+
+void write_spdx_json(const model::Document& doc, const ByteSink& sink) { stream(doc, sink, nullptr); }
+
+std::string write_spdx_json(const model::Document& doc) {
+  std::string out;
+  stream(
+      doc, [&](std::string_view bytes) { out.append(bytes); }, &out);
+  return out;
 }
 
 }  // namespace purser::formats
