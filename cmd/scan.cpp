@@ -1,8 +1,13 @@
 // purser scan TARGET: inventory a source into SBOMs.
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <functional>
+#include <string_view>
 
 #include "cmd/cli.hpp"
 #include "formats/writers.hpp"
@@ -22,6 +27,44 @@ struct ScanFlags {
   bool strict = false;
   unsigned threads = 0;
 };
+
+// Like util::write_file_atomic, but the bytes come from `produce` in chunks: written to PATH.tmp.PID, renamed over
+// PATH when complete ("-" = stdout). On failure the temporary file is removed and PATH is left untouched.
+util::Status write_streamed(const std::string& path, const std::function<void(const formats::ByteSink&)>& produce) {
+  auto failed = [&](int err) {
+    return util::make_error(util::ErrorCode::io, std::string("cannot write: ") + std::strerror(err),
+                            {path == "-" ? std::string("<stdout>") : path});
+  };
+  if (path == "-") {
+    int err = 0;
+    produce([&](std::string_view bytes) {
+      if (err == 0 && std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size()) err = errno ? errno : EIO;
+    });
+    if (err == 0 && std::fflush(stdout) != 0) err = errno ? errno : EIO;
+    return err == 0 ? util::Status(util::Ok{}) : failed(err);
+  }
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return failed(errno);
+  std::FILE* f = ::fdopen(fd, "wb");
+  if (f == nullptr) {
+    int saved = errno;
+    ::close(fd);
+    std::remove(tmp.c_str());
+    return failed(saved);
+  }
+  int err = 0;
+  produce([&](std::string_view bytes) {
+    if (err == 0 && std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) err = errno ? errno : EIO;
+  });
+  if (std::fclose(f) != 0 && err == 0) err = errno ? errno : EIO;
+  if (err == 0 && std::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
+  if (err != 0) {
+    std::remove(tmp.c_str());
+    return failed(err);
+  }
+  return util::Ok{};
+}
 
 formats::CycloneDxVersion cdx_version(const std::string& v) {
   if (v == "1.4") return formats::CycloneDxVersion::v1_4;
@@ -66,23 +109,26 @@ int run_scan(const ScanFlags& flags) {
   doc->metadata.timestamp = *timestamp;
   doc->metadata.tool_version = PURSER_VERSION;
   for (const auto& d : doc->diagnostics) print_diagnostic(d);
-  print_verbose("scanned " + doc->metadata.source_target + ": " + std::to_string(doc->packages.size()) +
-                " packages, " + std::to_string(doc->relationships.size()) + " relationships");
+  print_verbose("scanned " + doc->metadata.source_target + ": " + std::to_string(doc->packages.size()) + " packages, " +
+                std::to_string(doc->relationships.size()) + " relationships");
   if (flags.strict && !doc->diagnostics.empty()) {
-    print_error(util::make_error(util::ErrorCode::parse, std::to_string(doc->diagnostics.size()) +
-                                                             " problem(s) found and --strict is set; no output written"));
+    print_error(util::make_error(
+        util::ErrorCode::parse,
+        std::to_string(doc->diagnostics.size()) + " problem(s) found and --strict is set; no output written"));
     return k_exit_operational;
   }
 
   for (const auto& t : *targets) {
-    std::string bytes;
+    util::Status st = util::Ok{};
+    // The JSON writers stream straight into the file: the document is never held in memory as a whole.
     if (t.format == "cyclonedx-json")
-      bytes = formats::write_cyclonedx_json(*doc, cdx_version(flags.output.spec_version));
+      st = write_streamed(t.file, [&](const formats::ByteSink& sink) {
+        formats::write_cyclonedx_json(*doc, cdx_version(flags.output.spec_version), sink);
+      });
     else if (t.format == "spdx-json")
-      bytes = formats::write_spdx_json(*doc);
+      st = write_streamed(t.file, [&](const formats::ByteSink& sink) { formats::write_spdx_json(*doc, sink); });
     else
-      bytes = formats::write_table(*doc, t.file == "-" && terminal().color);
-    auto st = util::write_file_atomic(t.file, bytes);
+      st = util::write_file_atomic(t.file, formats::write_table(*doc, t.file == "-" && terminal().color));
     if (!st.ok()) {
       print_error(st.error());
       return exit_code_for(st.error());
@@ -97,7 +143,8 @@ Verb scan_verb() {
   return {"scan", "inventory a source tree into an SBOM", [](CLI::App& sub) -> std::function<int()> {
             auto flags = std::make_shared<ScanFlags>();
             sub.add_option("target", flags->target, "what to scan: dir:PATH or an existing directory")->required();
-            sub.add_option("--exclude", flags->excludes, "skip paths matching GLOB (repeatable), e.g. '**/testdata/**'");
+            sub.add_option("--exclude", flags->excludes,
+                           "skip paths matching GLOB (repeatable), e.g. '**/testdata/**'");
             sub.add_option("--catalogers", flags->catalogers,
                            "run only these catalogers (ids or ecosystems, comma-separated)")
                 ->delimiter(',');

@@ -11,6 +11,8 @@
 #include <string>
 #include <utility>
 
+#include "lib/util/strings.hpp"
+
 namespace purser::catalog::yaml {
 
 namespace {
@@ -27,23 +29,6 @@ bool is_blank(char c) { return c == ' ' || c == '\t'; }
 bool is_break(char c) { return c == '\n' || c == '\r'; }
 bool is_flow_indicator(char c) { return c == ',' || c == '[' || c == ']' || c == '{' || c == '}'; }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // Plain scalars that the core schema reads as null (spec 10.3.2).
 bool is_null_text(std::string_view t) { return t.empty() || t == "~" || t == "null" || t == "Null" || t == "NULL"; }
@@ -686,19 +671,19 @@ class Reader {
           out += '\\';
           break;
         case 'N':
-          append_utf8(out, 0x85);
+          util::append_utf8(out, 0x85);
           break;
         case '_':
-          append_utf8(out, 0xA0);
+          util::append_utf8(out, 0xA0);
           break;
         case 'L':
-          append_utf8(out, 0x2028);
+          util::append_utf8(out, 0x2028);
           break;
         case 'P':
-          append_utf8(out, 0x2029);
+          util::append_utf8(out, 0x2029);
           break;
         case 'x':
-          append_utf8(out, read_hex(2, line));
+          util::append_utf8(out, read_hex(2, line));
           break;
         case 'u': {
           std::uint32_t cp = read_hex(4, line);
@@ -709,13 +694,13 @@ class Reader {
             if (low < 0xDC00 || low > 0xDFFF) fail(m_line, "invalid escape in a double-quoted scalar");
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
           }
-          append_utf8(out, cp);
+          util::append_utf8(out, cp);
           break;
         }
         case 'U': {
           std::uint32_t cp = read_hex(8, line);
           if (cp > 0x10FFFF) fail(m_line, "invalid escape in a double-quoted scalar");
-          append_utf8(out, cp);
+          util::append_utf8(out, cp);
           break;
         }
         case '\r':

@@ -1,6 +1,7 @@
 #pragma once
 // Small string helpers used across libraries.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,8 @@ std::string hex_encode(std::string_view bytes);
 std::string base64_encode(std::string_view bytes);
 /// Decodes standard or URL-safe base64, padding optional; false on invalid input.
 bool base64_decode(std::string_view text, std::string& out);
+/// Appends the UTF-8 encoding of a Unicode code point (surrogates are not checked).
+void append_utf8(std::string& out, std::uint32_t code_point);
 /// 1-based line number of byte `offset` within `text` (counts '\n' before it).
 std::uint64_t line_of_offset(std::string_view text, std::size_t offset);
 /// True when the bytes look like text (no NULs, mostly printable) in the first `probe` bytes.

@@ -92,3 +92,12 @@ TEST(Strings, Printable) {
   EXPECT_EQ(printable("abc", 3), "abc");
   EXPECT_EQ(printable(""), "");
 }
+
+TEST(Strings, AppendUtf8EncodesEveryLength) {
+  std::string out;
+  purser::util::append_utf8(out, 0x41);
+  purser::util::append_utf8(out, 0xE9);
+  purser::util::append_utf8(out, 0x20AC);
+  purser::util::append_utf8(out, 0x1F600);
+  EXPECT_EQ(out, "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
+}

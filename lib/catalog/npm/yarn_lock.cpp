@@ -84,18 +84,6 @@ class Lines {
   std::uint64_t m_number = 0;
 };
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // Reads a double-quoted string starting at s[i] == '"' (JSON-style escapes, which both
 // yarn 1's writer and YAML double-quoted scalars use). Leaves i after the closing quote.
@@ -145,7 +133,7 @@ bool read_double_quoted(std::string_view s, std::size_t& i, std::string& out) {
           else
             return false;
         }
-        append_utf8(out, cp);
+        util::append_utf8(out, cp);
         break;
       }
       default:

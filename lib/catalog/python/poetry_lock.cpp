@@ -7,6 +7,7 @@
 
 #include "lib/catalog/python/python_common.hpp"
 #include "lib/catalog/python/requirements.hpp"
+#include "lib/catalog/toml_util.hpp"
 #include "lib/source/source.hpp"
 #include "lib/util/strings.hpp"
 
@@ -20,21 +21,6 @@ void warn(ParseResult& out, util::Location loc, std::string message) {
 
 std::uint64_t line_of(const toml::node& node) { return node.source().begin.line; }
 
-std::optional<toml::table> parse_toml(std::string_view bytes, const std::string& path, ParseResult& out) {
-  if (!util::looks_like_text(bytes)) {
-    out.diagnostics.push_back({util::Severity::error, "invalid toml: binary content", {path}});
-    return std::nullopt;
-  }
-  try {
-    return toml::parse(bytes, path);
-  } catch (const toml::parse_error& e) {
-    // toml++ says "Error while parsing ...": house style wants lowercase messages.
-    std::string why(e.description());
-    if (!why.empty() && why[0] >= 'A' && why[0] <= 'Z') why[0] = static_cast<char>(why[0] - 'A' + 'a');
-    out.diagnostics.push_back({util::Severity::error, "invalid toml: " + why, {path, e.source().begin.line}});
-  }
-  return std::nullopt;
-}
 
 // A poetry dependency value is a constraint string, a table ({version, optional, markers,
 // extras, ...}) or an array of such tables (multiple-constraint dependencies). It may be

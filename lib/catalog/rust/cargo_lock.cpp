@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "lib/catalog/toml_util.hpp"
 #include "lib/model/purl.hpp"
 #include "lib/util/strings.hpp"
 
@@ -40,16 +41,6 @@ bool is_crates_io(std::string_view source) { return source == k_crates_io_git ||
 std::string sibling(const std::string& path, std::string_view name) {
   auto slash = path.rfind('/');
   return slash == std::string::npos ? std::string(name) : path.substr(0, slash + 1) + std::string(name);
-}
-
-// "invalid toml: <reason>", with toml++'s description in house style (lower-case start).
-std::string toml_message(const toml::parse_error& e, std::uint64_t& line) {
-  line = e.source().begin.line;
-  std::string reason = util::printable(e.description(), 200);
-  if (!reason.empty() && reason[0] >= 'A' && reason[0] <= 'Z' &&
-      (reason.size() < 2 || !(reason[1] >= 'A' && reason[1] <= 'Z')))
-    reason[0] = static_cast<char>(reason[0] - 'A' + 'a');
-  return "invalid toml: " + reason;
 }
 
 /// A dependency reference as Cargo writes it: "name[ version[ (source)]]".
@@ -154,7 +145,7 @@ bool manifest_roots(const std::string& path, const FileResolver& resolver, std::
       return true;
     } catch (const toml::parse_error& e) {
       std::uint64_t line = 0;
-      std::string msg = toml_message(e, line);
+      std::string msg = toml_error_message(e, line);
       diags.push_back({Severity::warning, msg, {where, line}});
       return false;
     }
@@ -183,19 +174,9 @@ bool manifest_roots(const std::string& path, const FileResolver& resolver, std::
 }
 
 void parse_impl(std::string_view bytes, const std::string& path, const FileResolver& resolver, ParseResult& out) {
-  if (!util::looks_like_text(bytes)) {
-    out.diagnostics.push_back({Severity::error, "invalid Cargo.lock: not a text file", {path, 0}});
-    return;
-  }
-  toml::table doc;
-  try {
-    doc = toml::parse(bytes, path);
-  } catch (const toml::parse_error& e) {
-    std::uint64_t line = 0;
-    std::string msg = toml_message(e, line);
-    out.diagnostics.push_back({Severity::error, msg, {path, line}});
-    return;
-  }
+  auto parsed = parse_toml(bytes, path, out, "invalid Cargo.lock: not a text file");
+  if (!parsed) return;
+  toml::table doc = std::move(*parsed);
 
   std::int64_t version = 0;  // 0: v1 or v2, told apart by where checksums live
   if (auto v = doc["version"]; v) {
