@@ -52,12 +52,13 @@ echo "|---|---|---:|---:|---:|"
 row() { echo "| $1 | $2 | ${3%% *} | ${3##* } | $4 |"; }
 
 LOCKS="$SHARED/bench/lockfiles"
+CDXGEN_VERSION=$(node -p "require('$TOOLS/node_modules/@cyclonedx/cdxgen/package.json').version" 2>/dev/null || echo "?")
 r=$(best_of "$PURSER" scan "$LOCKS" -o cyclonedx-json="$OUT/p.json")
 row "lockfiles (6.6 MB, $(find "$LOCKS" -type f | wc -l) files)" "purser $("$PURSER" --version)" "$r" "$(count_components "$OUT/p.json")"
 if [ "${SKIP_CDXGEN:-0}" != 1 ]; then
   for eco in npm pnpm yarn python go cargo; do
-    r=$(measure "$CDXGEN" -r -t "$([ $eco = cargo ] && echo rust || echo $eco)" --no-install-deps --no-recurse-deps -o "$OUT/c-$eco.json" "$LOCKS/$([ $eco = cargo ] && echo cargo || echo $eco)" 2>/dev/null || true)
-    row "lockfiles/$eco" "cdxgen $("$CDXGEN" --version 2>/dev/null | tail -1)" "$r" "$(count_components "$OUT/c-$eco.json")"
+    r=$(measure timeout 300 "$CDXGEN" -r -t "$([ $eco = cargo ] && echo rust || echo $eco)" --no-install-deps --no-recurse-deps -o "$OUT/c-$eco.json" "$LOCKS/$([ $eco = cargo ] && echo cargo || echo $eco)" 2>/dev/null || true)
+    row "lockfiles/$eco" "cdxgen $CDXGEN_VERSION" "$r" "$(count_components "$OUT/c-$eco.json")"
     r=$(best_of "$PURSER" scan "$LOCKS/$eco" -o cyclonedx-json="$OUT/p-$eco.json")
     row "lockfiles/$eco" "purser" "$r" "$(count_components "$OUT/p-$eco.json")"
   done
@@ -68,4 +69,12 @@ if [ "${SKIP_TREE:-0}" != 1 ]; then
   row "tree ($files files)" "purser" "$r" "$(count_components "$OUT/t.json")"
   r=$(best_of "$PURSER" scan "$BENCH_DATA/tree" -j 1 -o cyclonedx-json="$OUT/t1.json")
   row "tree ($files files)" "purser -j 1" "$r" "$(count_components "$OUT/t1.json")"
+fi
+if [ "${SKIP_HUGE:-0}" != 1 ]; then
+  [ -f "$BENCH_DATA/huge/package-lock.json" ] || python3 "$HERE/make-large-lockfile.py" "$BENCH_DATA/huge" 200 2>/dev/null
+  size=$(( $(stat -c %s "$BENCH_DATA/huge/package-lock.json") / 1048576 ))
+  r=$(best_of "$PURSER" scan "$BENCH_DATA/huge" -o cyclonedx-json="$OUT/h.json")
+  row "synthetic package-lock.json (${size} MB)" "purser" "$r" "$(count_components "$OUT/h.json")"
+  r=$(measure python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$BENCH_DATA/huge/package-lock.json")
+  row "synthetic package-lock.json (${size} MB)" "python3 json.load (reading only)" "$r" "-"
 fi
