@@ -10,12 +10,15 @@ namespace purser::cmd {
 
 int exit_code_for(const util::Error& error) {
   switch (error.code) {
-    case util::ErrorCode::usage: return k_exit_usage;
-    case util::ErrorCode::verify: return k_exit_findings;
+    case util::ErrorCode::usage:
+      return k_exit_usage;
+    case util::ErrorCode::verify:
+      return k_exit_findings;
     case util::ErrorCode::io:
     case util::ErrorCode::parse:
     case util::ErrorCode::unsupported:
-    case util::ErrorCode::internal: return k_exit_operational;
+    case util::ErrorCode::internal:
+      return k_exit_operational;
   }
   return k_exit_operational;
 }
@@ -59,8 +62,9 @@ void print_verbose(const std::string& line) {
 }
 
 void OutputFlags::add(CLI::App& app) {
-  app.add_option("-o,--output", outputs,
-                 "output FORMAT[=FILE], repeatable; formats: cyclonedx-json, spdx-json, table; FILE '-' or none = stdout");
+  app.add_option(
+      "-o,--output", outputs,
+      "output FORMAT[=FILE], repeatable; formats: cyclonedx-json, spdx-json, table; FILE '-' or none = stdout");
   app.add_option("--spec-version", spec_version, "CycloneDX spec version: 1.6 (default), 1.5, 1.4")
       ->check(CLI::IsMember({"1.4", "1.5", "1.6"}));
 }

@@ -46,8 +46,7 @@ int run_validate(const ValidateFlags& flags) {
 }  // namespace
 
 Verb validate_verb() {
-  return {"validate", "check CycloneDX 1.4-1.6 and SPDX 2.3 JSON documents",
-          [](CLI::App& sub) -> std::function<int()> {
+  return {"validate", "check CycloneDX 1.4-1.6 and SPDX 2.3 JSON documents", [](CLI::App& sub) -> std::function<int()> {
             auto flags = std::make_shared<ValidateFlags>();
             sub.add_option("files", flags->files, "SBOM files ('-' = stdin)")->required();
             return [flags] { return run_validate(*flags); };

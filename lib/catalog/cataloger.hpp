@@ -21,10 +21,10 @@ struct Requirement {
 
 /// One package found by a parser, plus its resolution keys.
 struct Entry {
-  model::Package package;                ///< name, version, purl, hashes, scope, license, locations...
-  std::vector<std::string> provides;     ///< keys other entries' requirements may name
-  std::vector<Requirement> needs;        ///< keys this entry depends on (requirements)
-  bool root = false;                     ///< a project/workspace root of this artifact
+  model::Package package;             ///< name, version, purl, hashes, scope, license, locations...
+  std::vector<std::string> provides;  ///< keys other entries' requirements may name
+  std::vector<Requirement> needs;     ///< keys this entry depends on (requirements)
+  bool root = false;                  ///< a project/workspace root of this artifact
 };
 
 /// What a parser returns: never throws, reports problems as located diagnostics.
@@ -55,8 +55,8 @@ using ParseFn = ParseResult (*)(std::string_view bytes, const std::string& path,
 
 /// A registry entry.
 struct Cataloger {
-  std::string_view id;         ///< "<ecosystem>-<artifact>", e.g. "npm-package-lock"
-  std::string_view ecosystem;  ///< "npm", "python", "go", "rust"
+  std::string_view id;                  ///< "<ecosystem>-<artifact>", e.g. "npm-package-lock"
+  std::string_view ecosystem;           ///< "npm", "python", "go", "rust"
   std::vector<std::string_view> tags;   ///< "source", "lockfile", "manifest", "installed", "image"
   std::vector<std::string_view> globs;  ///< path globs, see util::glob_match
   std::string_view description;

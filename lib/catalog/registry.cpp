@@ -1,14 +1,14 @@
 // The one list of catalogers (STYLE 6): adding an ecosystem adds a line here.
 
 #include "lib/catalog/cataloger.hpp"
-#include "lib/catalog/npm/package_lock.hpp"
-#include "lib/catalog/npm/yarn_lock.hpp"
-#include "lib/catalog/npm/pnpm_lock.hpp"
-#include "lib/catalog/python/requirements.hpp"
-#include "lib/catalog/python/poetry_lock.hpp"
-#include "lib/catalog/python/pipfile_lock.hpp"
-#include "lib/catalog/python/uv_lock.hpp"
 #include "lib/catalog/go/go_mod.hpp"
+#include "lib/catalog/npm/package_lock.hpp"
+#include "lib/catalog/npm/pnpm_lock.hpp"
+#include "lib/catalog/npm/yarn_lock.hpp"
+#include "lib/catalog/python/pipfile_lock.hpp"
+#include "lib/catalog/python/poetry_lock.hpp"
+#include "lib/catalog/python/requirements.hpp"
+#include "lib/catalog/python/uv_lock.hpp"
 #include "lib/catalog/rust/cargo_lock.hpp"
 
 namespace purser::catalog {
@@ -17,15 +17,15 @@ const std::vector<Cataloger>& registry() {
   static const std::vector<Cataloger> all = [] {
     std::vector<Cataloger> out;
     for (const Cataloger* c : {
-      &npm::package_lock_cataloger(),
-      &npm::yarn_lock_cataloger(),
-      &npm::pnpm_lock_cataloger(),
-      &python::requirements_cataloger(),
-      &python::poetry_lock_cataloger(),
-      &python::pipfile_lock_cataloger(),
-      &python::uv_lock_cataloger(),
-      &go::go_mod_cataloger(),
-      &rust::cargo_lock_cataloger(),
+             &npm::package_lock_cataloger(),
+             &npm::yarn_lock_cataloger(),
+             &npm::pnpm_lock_cataloger(),
+             &python::requirements_cataloger(),
+             &python::poetry_lock_cataloger(),
+             &python::pipfile_lock_cataloger(),
+             &python::uv_lock_cataloger(),
+             &go::go_mod_cataloger(),
+             &rust::cargo_lock_cataloger(),
          })
       out.push_back(*c);
     return out;

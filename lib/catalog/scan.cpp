@@ -42,9 +42,12 @@ class SourceResolver final : public FileResolver {
 // Scope precedence when one PURL is found several times: the most "shipped" wins.
 int scope_rank(model::Scope s) {
   switch (s) {
-    case model::Scope::required: return 0;
-    case model::Scope::optional: return 1;
-    case model::Scope::dev: return 2;
+    case model::Scope::required:
+      return 0;
+    case model::Scope::optional:
+      return 1;
+    case model::Scope::dev:
+      return 2;
   }
   return 0;
 }
@@ -134,7 +137,8 @@ void Assembler::finish() {
   // Safety net for cycles unreachable from any root: attach what is still orphaned.
   auto orphans = m_doc.orphans();
   if (!orphans.empty()) {
-    for (auto& ref : orphans) m_doc.relationships.push_back({m_root_ref, std::move(ref), model::RelationshipKind::depends_on});
+    for (auto& ref : orphans)
+      m_doc.relationships.push_back({m_root_ref, std::move(ref), model::RelationshipKind::depends_on});
     m_doc.normalize();
   }
 }

@@ -16,11 +16,11 @@ bool is_spdx_exception_id(std::string_view id);
 
 /// Result of checking an expression.
 struct LicenseCheck {
-  bool valid = false;               ///< syntactically valid expression
-  std::string normalized;           ///< ids in canonical case, single spaces; empty if invalid
-  std::vector<std::string> unknown; ///< ids not on the SPDX list (LicenseRef-* are fine, never listed)
-  std::string error;                ///< why it is invalid
-  bool single_id() const;           ///< normalized is exactly one license id (no operators)
+  bool valid = false;                ///< syntactically valid expression
+  std::string normalized;            ///< ids in canonical case, single spaces; empty if invalid
+  std::vector<std::string> unknown;  ///< ids not on the SPDX list (LicenseRef-* are fine, never listed)
+  std::string error;                 ///< why it is invalid
+  bool single_id() const;            ///< normalized is exactly one license id (no operators)
 };
 
 /// Parses an SPDX license expression: ids, LicenseRef-/DocumentRef-, "+", WITH,

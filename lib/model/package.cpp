@@ -9,21 +9,30 @@ namespace purser::model {
 
 const char* to_string(Scope scope) {
   switch (scope) {
-    case Scope::required: return "required";
-    case Scope::optional: return "optional";
-    case Scope::dev: return "dev";
+    case Scope::required:
+      return "required";
+    case Scope::optional:
+      return "optional";
+    case Scope::dev:
+      return "dev";
   }
   return "required";
 }
 
 const char* to_string(ComponentType type) {
   switch (type) {
-    case ComponentType::library: return "library";
-    case ComponentType::application: return "application";
-    case ComponentType::framework: return "framework";
-    case ComponentType::container: return "container";
-    case ComponentType::operating_system: return "operating-system";
-    case ComponentType::file: return "file";
+    case ComponentType::library:
+      return "library";
+    case ComponentType::application:
+      return "application";
+    case ComponentType::framework:
+      return "framework";
+    case ComponentType::container:
+      return "container";
+    case ComponentType::operating_system:
+      return "operating-system";
+    case ComponentType::file:
+      return "file";
   }
   return "library";
 }

@@ -43,10 +43,10 @@ struct Property {
 
 /// One package (component). Identity is the PURL; one Package per PURL per document.
 struct Package {
-  std::string name;          ///< as the ecosystem spells it (npm "@scope/name", Go module path)
-  std::string version;       ///< empty when the source does not pin one
-  std::string purl;          ///< canonical PURL string, see purl.hpp
-  std::string ecosystem;     ///< "npm", "pypi", "golang", "cargo", ...
+  std::string name;       ///< as the ecosystem spells it (npm "@scope/name", Go module path)
+  std::string version;    ///< empty when the source does not pin one
+  std::string purl;       ///< canonical PURL string, see purl.hpp
+  std::string ecosystem;  ///< "npm", "pypi", "golang", "cargo", ...
   ComponentType type = ComponentType::library;
   Scope scope = Scope::required;
   std::string license;       ///< declared licence as an SPDX expression, or free text; empty = unknown
@@ -82,15 +82,15 @@ struct Relationship {
 struct Metadata {
   std::string tool_name = "purser";
   std::string tool_version;
-  std::int64_t timestamp = 0;     ///< seconds since the epoch (UTC)
-  std::string source_target;      ///< what was scanned, as the user named it ("dir:examples/app")
+  std::int64_t timestamp = 0;  ///< seconds since the epoch (UTC)
+  std::string source_target;   ///< what was scanned, as the user named it ("dir:examples/app")
 };
 
 /// A complete inventory: the root component, its packages, the edges, what went wrong.
 struct Document {
   Metadata metadata;
-  Package root;                          ///< the scanned project; ref() is the document root
-  std::vector<Package> packages;         ///< sorted by ref, unique
+  Package root;                             ///< the scanned project; ref() is the document root
+  std::vector<Package> packages;            ///< sorted by ref, unique
   std::vector<Relationship> relationships;  ///< sorted, unique
   std::vector<util::Diagnostic> diagnostics;
 

@@ -11,10 +11,10 @@
 namespace purser::model {
 
 struct Purl {
-  std::string type;       ///< lower-case, e.g. "npm"
-  std::string namespace_; ///< '/'-separated segments, unencoded ("@angular", "github.com/foo")
-  std::string name;       ///< unencoded
-  std::string version;    ///< unencoded; empty = none
+  std::string type;                               ///< lower-case, e.g. "npm"
+  std::string namespace_;                         ///< '/'-separated segments, unencoded ("@angular", "github.com/foo")
+  std::string name;                               ///< unencoded
+  std::string version;                            ///< unencoded; empty = none
   std::map<std::string, std::string> qualifiers;  ///< keys lower-case; empty values dropped
   std::string subpath;
 

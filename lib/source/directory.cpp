@@ -151,7 +151,8 @@ class DirectorySource final : public Source {
       DIR* d = ::opendir(abs.c_str());
       if (d == nullptr) {
         std::lock_guard lock(mu);
-        diagnostics.push_back({util::Severity::warning, std::string("cannot read directory: ") + std::strerror(errno),
+        diagnostics.push_back({util::Severity::warning,
+                               std::string("cannot read directory: ") + std::strerror(errno),
                                {rel.empty() ? "." : rel}});
         return;
       }
@@ -213,10 +214,10 @@ util::Result<std::unique_ptr<Source>> open_source(std::string_view target, const
   std::string resolved = real ? real : path;
   std::free(real);
   std::string name = resolved;
-  if (auto slash = name.rfind('/'); slash != std::string::npos && slash + 1 < name.size()) name = name.substr(slash + 1);
+  if (auto slash = name.rfind('/'); slash != std::string::npos && slash + 1 < name.size())
+    name = name.substr(slash + 1);
   if (name.empty() || name == "/") name = "root";
-  return std::unique_ptr<Source>(
-      std::make_unique<DirectorySource>("dir:" + path, path, std::move(name), options));
+  return std::unique_ptr<Source>(std::make_unique<DirectorySource>("dir:" + path, path, std::move(name), options));
 }
 
 }  // namespace purser::source

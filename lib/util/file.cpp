@@ -18,10 +18,10 @@ Result<std::string> read_file(const std::string& path, std::uint64_t max_bytes) 
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
     if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
       if (fd != 0) ::close(fd);
-      return make_error(ErrorCode::io,
-                        "file too large: " + std::to_string(st.st_size) + " bytes exceeds the limit of " +
-                            std::to_string(max_bytes),
-                        {path});
+      return make_error(
+          ErrorCode::io,
+          "file too large: " + std::to_string(st.st_size) + " bytes exceeds the limit of " + std::to_string(max_bytes),
+          {path});
     }
     out.reserve(static_cast<std::size_t>(st.st_size));
   } else if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {

@@ -14,10 +14,14 @@ struct Digest::Impl {
 
 static const EVP_MD* evp_of(DigestAlgorithm algorithm) {
   switch (algorithm) {
-    case DigestAlgorithm::sha1: return EVP_sha1();
-    case DigestAlgorithm::sha256: return EVP_sha256();
-    case DigestAlgorithm::sha384: return EVP_sha384();
-    case DigestAlgorithm::sha512: return EVP_sha512();
+    case DigestAlgorithm::sha1:
+      return EVP_sha1();
+    case DigestAlgorithm::sha256:
+      return EVP_sha256();
+    case DigestAlgorithm::sha384:
+      return EVP_sha384();
+    case DigestAlgorithm::sha512:
+      return EVP_sha512();
   }
   return EVP_sha256();
 }

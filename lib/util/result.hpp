@@ -11,8 +11,8 @@ namespace purser::util {
 /// Where something was found: a path plus an optional 1-based line or a byte offset.
 struct Location {
   std::string path;
-  std::uint64_t line = 0;                       ///< 1-based; 0 = unknown
-  std::uint64_t offset = UINT64_MAX;            ///< byte offset; UINT64_MAX = unknown
+  std::uint64_t line = 0;             ///< 1-based; 0 = unknown
+  std::uint64_t offset = UINT64_MAX;  ///< byte offset; UINT64_MAX = unknown
   /// "path:line", "path@offset" or "path".
   std::string to_string() const;
   bool operator==(const Location&) const = default;
@@ -21,11 +21,11 @@ struct Location {
 
 /// What kind of failure: maps to an exit code in cmd/ only.
 enum class ErrorCode {
-  io,          ///< file missing, unreadable, unwritable
-  parse,       ///< malformed input
-  usage,       ///< bad arguments
-  unsupported, ///< valid input we cannot handle
-  verify,      ///< verification or policy failure (not an operational error)
+  io,           ///< file missing, unreadable, unwritable
+  parse,        ///< malformed input
+  usage,        ///< bad arguments
+  unsupported,  ///< valid input we cannot handle
+  verify,       ///< verification or policy failure (not an operational error)
   internal,
 };
 
@@ -54,7 +54,7 @@ struct Diagnostic {
 template <class T>
 class Result {
  public:
-  Result(T value) : m_v(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : m_v(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : m_v(std::in_place_index<1>, std::move(error)) {}  // NOLINT
   bool ok() const { return m_v.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -83,7 +83,7 @@ inline Error make_error(ErrorCode code, std::string message, Location location =
 }  // namespace purser::util
 
 /// Propagate an error from an expression yielding Result<T>; binds the value to `var`.
-#define PURSER_TRY_ASSIGN(var, expr)              \
-  auto var##_result_ = (expr);                    \
+#define PURSER_TRY_ASSIGN(var, expr)                     \
+  auto var##_result_ = (expr);                           \
   if (!var##_result_.ok()) return var##_result_.error(); \
   auto var = std::move(var##_result_).value()

@@ -165,7 +165,9 @@ TEST_F(ScanTree, SameResultWithOneOrTwoThreads) {
 }
 
 TEST_F(ScanTree, BinaryJunkNamedLikeALockfileIsADiagnosticNotACrash) {
-  write("go.mod", std::string("\x7f" "ELF\0\0\1\2\3", 9));
+  write("go.mod", std::string("\x7f"
+                              "ELF\0\0\1\2\3",
+                              9));
   write("ok/requirements.txt", "idna==3.7\n");
   auto src = source::open_source(root, {});
   auto doc = catalog::scan(**src, {});

@@ -34,8 +34,8 @@ class Cli : public ::testing::Test {
   // Runs `purser ARGS` with NO_COLOR and a fixed SOURCE_DATE_EPOCH unless `env` overrides.
   CmdResult purser(const std::string& args, const std::string& env = "SOURCE_DATE_EPOCH=1700000000") {
     std::string err_file = tmp + "/stderr";
-    std::string cmd = "cd " + std::string(PURSER_SOURCE_DIR) + " && env NO_COLOR=1 " + env + " " + PURSER_BINARY +
-                      " " + args + " 2>" + err_file + (args.find('<') == std::string::npos ? " </dev/null" : "");
+    std::string cmd = "cd " + std::string(PURSER_SOURCE_DIR) + " && env NO_COLOR=1 " + env + " " + PURSER_BINARY + " " +
+                      args + " 2>" + err_file + (args.find('<') == std::string::npos ? " </dev/null" : "");
     CmdResult r;
     FILE* p = ::popen(cmd.c_str(), "r");
     char buf[65536];
@@ -115,9 +115,9 @@ TEST_F(Cli, ScanExampleIsDeterministicValidAndHasNoOrphans) {
     EXPECT_TRUE(seen.count(c["bom-ref"].get<std::string>())) << c["bom-ref"];
     purls.insert(c.value("purl", ""));
   }
-  for (const char* p : {"pkg:npm/express@4.22.3", "pkg:npm/%40types/node@20.19.43", "pkg:pypi/flask@3.0.3",
-                        "pkg:pypi/gunicorn", "pkg:pypi/pysocks@1.7.1", "pkg:golang/github.com/spf13/cobra@v1.8.1",
-                        "pkg:cargo/anyhow@1.0.86"})
+  for (const char* p :
+       {"pkg:npm/express@4.22.3", "pkg:npm/%40types/node@20.19.43", "pkg:pypi/flask@3.0.3", "pkg:pypi/gunicorn",
+        "pkg:pypi/pysocks@1.7.1", "pkg:golang/github.com/spf13/cobra@v1.8.1", "pkg:cargo/anyhow@1.0.86"})
     EXPECT_TRUE(purls.count(p)) << p;
 }
 
@@ -167,8 +167,7 @@ TEST_F(Cli, ExitCodes) {
   write("p/requirements.txt", "idna==3.7\n");
   auto fmt = purser("scan " + tmp + "/p -o xml");
   EXPECT_EQ(fmt.code, 2);
-  EXPECT_EQ(fmt.err,
-            "purser: error: unknown output format: xml (expected cyclonedx-json, spdx-json or table)\n");
+  EXPECT_EQ(fmt.err, "purser: error: unknown output format: xml (expected cyclonedx-json, spdx-json or table)\n");
   auto two = purser("scan " + tmp + "/p -o table -o cyclonedx-json");
   EXPECT_EQ(two.code, 2);
   auto sde = purser("scan " + tmp + "/p", "SOURCE_DATE_EPOCH=yesterday");

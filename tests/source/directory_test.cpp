@@ -97,7 +97,8 @@ TEST_F(TempTree, TargetsAndNames) {
   EXPECT_EQ((*bare)->name(), fs::path(root).filename().string());
   auto scheme = open_source("registry:example.com/x", {});
   ASSERT_FALSE(scheme.ok());
-  EXPECT_EQ(scheme.error().message, "unsupported target scheme: registry (supported: dir:PATH or an existing directory)");
+  EXPECT_EQ(scheme.error().message,
+            "unsupported target scheme: registry (supported: dir:PATH or an existing directory)");
   auto missing = open_source("dir:" + root + "/nope", {});
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().to_string(), root + "/nope: cannot open target: No such file or directory");

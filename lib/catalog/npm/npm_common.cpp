@@ -38,8 +38,11 @@ std::vector<model::Hash> parse_integrity(std::string_view sri) {
     std::string_view alg = token.substr(0, dash);
     std::string_view b64 = token.substr(dash + 1);
     if (auto q = b64.find('?'); q != std::string_view::npos) b64 = b64.substr(0, q);  // SRI options
-    const char* name = alg == "sha512" ? "SHA-512" : alg == "sha384" ? "SHA-384" : alg == "sha256" ? "SHA-256"
-                     : alg == "sha1"   ? "SHA-1"   : nullptr;
+    const char* name = alg == "sha512"   ? "SHA-512"
+                       : alg == "sha384" ? "SHA-384"
+                       : alg == "sha256" ? "SHA-256"
+                       : alg == "sha1"   ? "SHA-1"
+                                         : nullptr;
     if (name == nullptr) continue;
     std::string raw;
     if (!util::base64_decode(b64, raw) || raw.empty()) continue;

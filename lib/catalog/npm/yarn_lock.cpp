@@ -84,7 +84,6 @@ class Lines {
   std::uint64_t m_number = 0;
 };
 
-
 // Reads a double-quoted string starting at s[i] == '"' (JSON-style escapes, which both
 // yarn 1's writer and YAML double-quoted scalars use). Leaves i after the closing quote.
 bool read_double_quoted(std::string_view s, std::size_t& i, std::string& out) {

@@ -21,7 +21,6 @@ void warn(ParseResult& out, util::Location loc, std::string message) {
 
 std::uint64_t line_of(const toml::node& node) { return node.source().begin.line; }
 
-
 // A poetry dependency value is a constraint string, a table ({version, optional, markers,
 // extras, ...}) or an array of such tables (multiple-constraint dependencies). It may be
 // left out of an install when it is optional (an extra) or guarded by environment markers.

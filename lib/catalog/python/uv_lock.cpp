@@ -21,7 +21,6 @@ void warn(ParseResult& out, util::Location loc, std::string message) {
 
 std::uint64_t line_of(const toml::node& node) { return node.source().begin.line; }
 
-
 // A package may be locked at several versions (one per resolution-marker fork). uv then
 // names the version in every dependency on it, so "name@version" keys resolve exactly;
 // a bare name resolves to the first entry of that name in the file.
