@@ -180,8 +180,10 @@ void parse_impl(std::string_view bytes, const std::string& path, const FileResol
 
   std::int64_t version = 0;  // 0: v1 or v2, told apart by where checksums live
   if (auto v = doc["version"]; v) {
-    if (auto n = v.value<std::int64_t>()) {
-      version = *n;
+    // as_integer(), not value<int64_t>(): toml++ converts a float such as 4.4e23 to
+    // int64 with undefined behaviour (found by the fuzzer).
+    if (const auto* n = v.as_integer()) {
+      version = n->get();
       if (version < 1 || version > 4)
         out.diagnostics.push_back({Severity::warning,
                                    "unsupported Cargo.lock version: " + std::to_string(version),

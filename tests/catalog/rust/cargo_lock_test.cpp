@@ -310,3 +310,11 @@ TEST(CargoLock, RealWorldBench) {
   std::cout << "[ cargo-lock bench ] " << files << " Cargo.lock files, " << packages << " packages, " << roots_total
             << " roots, " << edges_total << " edges\n";
 }
+
+TEST(CargoLockFuzzRegressions, FloatVersionIsAWarningNotUndefinedBehaviour) {
+  purser::catalog::testing::CatalogTester t(&purser::catalog::rust::parse_cargo_lock);
+  t.from_string("version = 444444444444444444444444.3\n\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n",
+                "Cargo.lock");
+  EXPECT_EQ(t.result().entries.size(), 1u);
+  ASSERT_FALSE(t.result().diagnostics.empty());
+}
