@@ -1132,7 +1132,17 @@ class SpdxChecker {
     if (category) {
       for (const auto& c : ref_categories())
         if (c.category == *category) cat = &c;
-      if (!cat) add(child(at, "referenceCategory"), "'" + util::printable(*category) + "' is not a referenceCategory");
+      // SPDX 2.3 spells the categories with hyphens (its schema's enum has only those);
+      // the underscore forms are SPDX 2.2's.
+      if (cat && !m_v22 && category->find('_') != std::string::npos) {
+        std::string hyphenated = *category;
+        hyphenated[hyphenated.find('_')] = '-';
+        add(child(at, "referenceCategory"),
+            "'" + *category + "' is the SPDX 2.2 spelling; SPDX 2.3 uses '" + hyphenated + "'");
+        cat = nullptr;
+      } else if (!cat) {
+        add(child(at, "referenceCategory"), "'" + util::printable(*category) + "' is not a referenceCategory");
+      }
     }
     if (cat && type) {
       bool ok = false;

@@ -397,7 +397,9 @@ TEST(ValidateSpdx, ExternalRefs) {
        {"referenceLocator", "swh:1:cnt:94a9ed024d3859793618152ea559a168bbcbb5e2"}},
   });
   EXPECT_EQ(violations(d),
-            (List{"/packages/1/externalRefs/1/referenceLocator: invalid purl: missing pkg: scheme",
+            (List{"/packages/1/externalRefs/0/referenceCategory: 'PACKAGE_MANAGER' is the SPDX 2.2 spelling; SPDX 2.3 "
+                  "uses 'PACKAGE-MANAGER'",
+                  "/packages/1/externalRefs/1/referenceLocator: invalid purl: missing pkg: scheme",
                   "/packages/1/externalRefs/2/referenceLocator: cpe23Type locator must start with 'cpe:2.3:'",
                   "/packages/1/externalRefs/3/referenceType: 'purl' is not a referenceType of category SECURITY",
                   "/packages/1/externalRefs/4/referenceCategory: 'VCS' is not a referenceCategory",

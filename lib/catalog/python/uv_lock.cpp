@@ -135,7 +135,8 @@ void parse_impl(std::string_view bytes, const std::string& path, ParseResult& ou
   if (!doc) return;
   if (const auto* v = doc->get("version")) {
     const auto* n = v->as_integer();  // value<int64_t>() converts floats with UB
-    if (n == nullptr || n->get() != 1) warn(out, {path, line_of(*v)}, "unsupported uv.lock version: reading it as version 1");
+    if (n == nullptr || n->get() != 1)
+      warn(out, {path, line_of(*v)}, "unsupported uv.lock version: reading it as version 1");
   }
   std::set<std::string> members;  // workspace members ([manifest] members) are roots too
   if (const auto* list = (*doc)["manifest"]["members"].as_array())
