@@ -196,15 +196,17 @@ util::Result<model::Document> scan(source::Source& src, const ScanOptions& optio
   util::parallel_for(jobs.size(), options.threads, [&](std::size_t i) {
     const auto& [file, cat] = jobs[i];
     ParseResult out;
-    auto bytes = src.read(file->path, options.max_file_bytes);
-    if (!bytes.ok()) {
-      out.diagnostics.push_back({util::Severity::error, bytes.error().message, {file->path}});
-    } else {
-      out = cat->parse(*bytes, file->path, resolver);
-      for (auto& e : out.entries) {
-        e.package.found_by = std::string(cat->id);
-        if (e.package.locations.empty()) e.package.locations.push_back({file->path});
+    {  // the file's bytes are released before the merge: a 200 MB lockfile need not wait
+      auto bytes = src.read(file->path, options.max_file_bytes);
+      if (!bytes.ok()) {
+        out.diagnostics.push_back({util::Severity::error, bytes.error().message, {file->path}});
+      } else {
+        out = cat->parse(*bytes, file->path, resolver);
       }
+    }
+    for (auto& e : out.entries) {
+      e.package.found_by = std::string(cat->id);
+      if (e.package.locations.empty()) e.package.locations.push_back({file->path});
     }
     {
       std::lock_guard lock(merge_mu);
