@@ -15,7 +15,13 @@
 //       (dependency graph); no `dev` flags, so dev-only is derived from importers.
 // One Entry per name@version; every key variant (peer suffixes) is one of its provides.
 // Importers (".", workspace paths) are application roots providing "importer:<path>",
-// which `link:` versions name.
+// which `link:` versions name. An importer is named by its own package.json ("name" and
+// "version", read through the resolver); two importers whose package.json agree on
+// name@version are one package and merge. Without a readable package.json that has a
+// string "name", the root is named after the lockfile's directory and a workspace importer
+// after its path ("packages/a/test"): unique, where the directory's base name is not. A
+// malformed package.json is not this cataloger's artifact and only means the fallback name,
+// so it is not reported. Every importer carries purser:npm:importer=<path>.
 
 #include <algorithm>
 #include <cstdint>
@@ -25,6 +31,8 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "lib/catalog/npm/npm_common.hpp"
 #include "lib/catalog/yaml_subset.hpp"
@@ -69,7 +77,8 @@ std::string_view basename(std::string_view p) {
 
 class Parser {
  public:
-  Parser(const std::string& path, ParseResult& out) : m_path(path), m_out(out) {}
+  Parser(const std::string& path, const FileResolver& resolver, ParseResult& out)
+      : m_path(path), m_resolver(resolver), m_out(out) {}
 
   // All documents of the stream; the env document of pnpm 11+ (anything before the last
   // document) contributes its packages, needed as dev tooling.
@@ -230,18 +239,19 @@ class Parser {
       add_importer_needs(found->second, f, normalized);
       return;
     }
-    std::string name;
-    if (normalized == ".") {
+    auto [name, version] = manifest_name(normalized);
+    if (name.empty() && normalized == ".") {
       // The lockfile's directory names the root project.
       auto slash = m_path.rfind('/');
       if (slash != std::string::npos) name = std::string(basename(join_path(".", m_path.substr(0, slash))));
       if (name.empty() || name == "." || name == "..") name = "root";
-    } else {
-      name = std::string(basename(normalized));
+    } else if (name.empty()) {
+      name = normalized;  // base names repeat across a workspace ("packages/a/test", "packages/b/test")
     }
     Entry e;
-    e.package = make_npm_package(name, "");
+    e.package = make_npm_package(name, version);
     e.package.type = model::ComponentType::application;
+    e.package.add_property("purser:npm:importer", normalized);
     if (normalized != ".") e.package.add_property("purser:npm:workspace", normalized);
     e.package.locations.push_back({m_path, line});
     e.root = true;
@@ -251,6 +261,26 @@ class Parser {
     std::size_t index = m_out.entries.size() - 1;
     m_importers.emplace(normalized, index);
     add_importer_needs(index, f, normalized);
+  }
+
+  // "name" and "version" of the importer's package.json; an empty name when it is missing,
+  // unreadable, malformed or has no string "name".
+  std::pair<std::string, std::string> manifest_name(const std::string& dir) const {
+    auto bytes = m_resolver.read_relative(m_path, dir == "." ? std::string("package.json") : dir + "/package.json");
+    if (!bytes.ok()) return {};
+    // Only the top-level "name" and "version" are kept; everything else is dropped while parsing.
+    auto keep = [](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+      return event != nlohmann::json::parse_event_t::key || depth != 1 || parsed == "name" || parsed == "version";
+    };
+    auto json = nlohmann::json::parse(*bytes, keep, /*allow_exceptions=*/false);
+    if (!json.is_object()) return {};
+    auto field = [&](const char* key) {
+      auto it = json.find(key);
+      return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    std::string name = field("name");
+    if (name.empty()) return {};
+    return {name, field("version")};
   }
 
   void add_importer_needs(std::size_t index, const Fields& f, const std::string& dir) {
@@ -375,6 +405,7 @@ class Parser {
   }
 
   const std::string& m_path;
+  const FileResolver& m_resolver;
   ParseResult& m_out;
   int m_major = 9;
   bool m_env = false;     // reading an env document (not the last one)
@@ -389,14 +420,13 @@ class Parser {
 }  // namespace
 
 ParseResult parse_pnpm_lock(std::string_view bytes, const std::string& path, const FileResolver& resolver) {
-  (void)resolver;
   ParseResult out;
   if (!util::looks_like_text(bytes)) {
     out.diagnostics.push_back({util::Severity::error, "invalid pnpm-lock.yaml: not a text file", {path}});
     return out;
   }
   // The tree has no aliases (the reader rejects them), so walking it is linear in its size.
-  Parser parser(path, out);
+  Parser parser(path, resolver, out);
   try {
     auto doc = yaml::Document::parse(bytes);
     if (doc.ok())

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "lib/catalog/scan.hpp"
+#include "lib/source/source.hpp"
 #include "tests/catalog/cataloger_tester.hpp"
 
 namespace purser {
@@ -61,19 +63,57 @@ TEST(PnpmLockV6, SingleProject) {
   }
 }
 
+// Importers are named by their own package.json, read beside the lockfile.
 TEST(PnpmLockV6, WorkspaceImportersAndLinks) {
   CatalogTester c(&parse_pnpm_lock);
   c.from_fixture("pnpm/v6-workspace/pnpm-lock.yaml")
+      .with_fixture_file("pnpm/v6-workspace/package.json")
+      .with_fixture_file("pnpm/v6-workspace/packages/app/package.json")
+      .with_fixture_file("pnpm/v6-workspace/packages/lib/package.json")
       .expect_no_diagnostics()
-      .expect_packages({"v6-workspace", "app", "lib", "debug@4.3.4", "ms@2.1.2"})
-      .expect_edges({{"v6-workspace", "ms@2.1.2"},
-                     {"app", "lib"},
-                     {"app", "debug@4.3.4"},
-                     {"lib", "ms@2.1.2"},
+      .expect_packages({"acme-monorepo", "@acme/app@1.4.0", "@acme/lib@0.2.0", "debug@4.3.4", "ms@2.1.2"})
+      .expect_edges({{"acme-monorepo", "ms@2.1.2"},
+                     {"@acme/app@1.4.0", "@acme/lib@0.2.0"},
+                     {"@acme/app@1.4.0", "debug@4.3.4"},
+                     {"@acme/lib@0.2.0", "ms@2.1.2"},
                      {"debug@4.3.4", "ms@2.1.2"}})
-      .expect_roots({"v6-workspace", "app", "lib"});
-  EXPECT_EQ(c.package("app").property("purser:npm:workspace"), "packages/app");
+      .expect_roots({"acme-monorepo", "@acme/app@1.4.0", "@acme/lib@0.2.0"});
+  auto app = c.package("@acme/app@1.4.0");
+  EXPECT_EQ(app.purl, "pkg:npm/%40acme/app@1.4.0");
+  EXPECT_EQ(app.type, model::ComponentType::application);
+  EXPECT_EQ(app.property("purser:npm:importer"), "packages/app");
+  EXPECT_EQ(app.property("purser:npm:workspace"), "packages/app");
+  auto root = c.package("acme-monorepo");
+  EXPECT_EQ(root.purl, "pkg:npm/acme-monorepo");  // no "version" in its package.json: none invented
+  EXPECT_EQ(root.property("purser:npm:importer"), ".");
+  EXPECT_EQ(root.property("purser:npm:workspace"), "");
   EXPECT_EQ(c.package("ms@2.1.2").scope, model::Scope::required);  // no `dev` flag: used by both
+}
+
+// Without package.json files the root is named after the lockfile's directory and each
+// workspace importer after its path.
+TEST(PnpmLockV6, MissingPackageJsonFallsBackToPaths) {
+  CatalogTester c(&parse_pnpm_lock);
+  c.from_fixture("pnpm/v6-workspace/pnpm-lock.yaml")
+      .expect_no_diagnostics()
+      .expect_packages({"v6-workspace", "packages/app", "packages/lib", "debug@4.3.4", "ms@2.1.2"})
+      .expect_edges({{"v6-workspace", "ms@2.1.2"},
+                     {"packages/app", "packages/lib"},
+                     {"packages/app", "debug@4.3.4"},
+                     {"packages/lib", "ms@2.1.2"},
+                     {"debug@4.3.4", "ms@2.1.2"}})
+      .expect_roots({"v6-workspace", "packages/app", "packages/lib"});
+  auto app = c.package("packages/app");
+  EXPECT_EQ(app.purl, "pkg:npm/packages%2Fapp");
+  EXPECT_EQ(app.property("purser:npm:importer"), "packages/app");
+  EXPECT_EQ(c.package("v6-workspace").property("purser:npm:importer"), ".");
+
+  // Only some package.json files present: each importer falls back on its own.
+  CatalogTester partial(&parse_pnpm_lock);
+  partial.from_fixture("pnpm/v6-workspace/pnpm-lock.yaml")
+      .with_fixture_file("pnpm/v6-workspace/packages/lib/package.json")
+      .expect_no_diagnostics()
+      .expect_roots({"v6-workspace", "packages/app", "@acme/lib@0.2.0"});
 }
 
 TEST(PnpmLockV6, RootNameWithoutDirectory) {
@@ -96,19 +136,19 @@ TEST(PnpmLockV9, WorkspacePackagesSnapshots) {
   CatalogTester c(&parse_pnpm_lock);
   c.from_fixture("pnpm/v9/pnpm-lock.yaml")
       .expect_no_diagnostics()
-      .expect_packages({"v9", "app", "lib", "@acme/local-util", "debug@4.3.4", "fsevents@2.3.3", "js-tokens@4.0.0",
-                        "left-pad@1.3.0", "loose-envify@1.4.0", "ms@2.1.2", "nan@2.17.0", "react-dom@18.2.0",
-                        "react@18.2.0", "typescript@5.4.5"})
+      .expect_packages({"v9", "packages/app", "packages/lib", "@acme/local-util", "debug@4.3.4", "fsevents@2.3.3",
+                        "js-tokens@4.0.0", "left-pad@1.3.0", "loose-envify@1.4.0", "ms@2.1.2", "nan@2.17.0",
+                        "react-dom@18.2.0", "react@18.2.0", "typescript@5.4.5"})
       .expect_edges({{"v9", "debug@4.3.4"},
                      {"v9", "typescript@5.4.5"},
-                     {"app", "lib"},
-                     {"app", "@acme/local-util"},
-                     {"app", "left-pad@1.3.0"},
-                     {"app", "react-dom@18.2.0"},
-                     {"app", "react@18.2.0"},
-                     {"app", "js-tokens@4.0.0"},
-                     {"lib", "debug@4.3.4"},
-                     {"lib", "fsevents@2.3.3"},
+                     {"packages/app", "packages/lib"},
+                     {"packages/app", "@acme/local-util"},
+                     {"packages/app", "left-pad@1.3.0"},
+                     {"packages/app", "react-dom@18.2.0"},
+                     {"packages/app", "react@18.2.0"},
+                     {"packages/app", "js-tokens@4.0.0"},
+                     {"packages/lib", "debug@4.3.4"},
+                     {"packages/lib", "fsevents@2.3.3"},
                      {"@acme/local-util", "ms@2.1.2"},
                      {"debug@4.3.4", "ms@2.1.2"},
                      {"fsevents@2.3.3", "nan@2.17.0"},
@@ -116,7 +156,7 @@ TEST(PnpmLockV9, WorkspacePackagesSnapshots) {
                      {"react-dom@18.2.0", "loose-envify@1.4.0"},
                      {"react-dom@18.2.0", "react@18.2.0"},
                      {"react@18.2.0", "loose-envify@1.4.0"}})
-      .expect_roots({"v9", "app", "lib"});
+      .expect_roots({"v9", "packages/app", "packages/lib"});
 }
 
 TEST(PnpmLockV9, ScopesFromImporterReachability) {
@@ -145,7 +185,7 @@ TEST(PnpmLockV9, Details) {
     if (e.package.name == "left-pad") {
       EXPECT_EQ(e.provides, (std::vector<std::string>{"left-pad@1.3.0", "left-pad@1.3.0(patch_hash=3f1a2b)"}));
     }
-    if (e.package.name == "lib") {
+    if (e.package.name == "packages/lib") {
       EXPECT_EQ(e.provides, std::vector<std::string>{"importer:packages/lib"});
     }
   }
@@ -205,6 +245,90 @@ TEST(PnpmLockV9, CrlfAndBom) {
       .expect_no_diagnostics()
       .expect_packages({"root", "a@1.0.0"})
       .expect_edges({{"root", "a@1.0.0"}});
+}
+
+// --- importer names ----------------------------------------------------------------
+
+// Two workspace directories with the same base name, each with its own dependency.
+const char* const k_same_base_names =
+    "lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    devDependencies:\n      a:\n"
+    "        specifier: ^1.0.0\n        version: 1.0.0\n\n"
+    "  packages/a/test:\n    dependencies:\n      a:\n        specifier: ^1.0.0\n        version: 1.0.0\n\n"
+    "  packages/b/test:\n    dependencies:\n      b:\n        specifier: ^2.0.0\n        version: 2.0.0\n\n"
+    "packages:\n\n  a@1.0.0:\n    resolution: {integrity: sha1-5QNHYR1+aQlDIIu9r+vLwvuGbUY=}\n\n"
+    "  b@2.0.0:\n    resolution: {integrity: sha1-5QNHYR1+aQlDIIu9r+vLwvuGbUY=}\n\n"
+    "snapshots:\n\n  a@1.0.0: {}\n\n  b@2.0.0: {}\n";
+
+TEST(PnpmLockImporters, SameBaseNamesWithoutPackageJsonStayDistinct) {
+  CatalogTester c(&parse_pnpm_lock);
+  c.from_string(k_same_base_names, "mono/pnpm-lock.yaml")
+      .expect_no_diagnostics()
+      .expect_packages({"mono", "packages/a/test", "packages/b/test", "a@1.0.0", "b@2.0.0"})
+      .expect_purls({"pkg:npm/mono", "pkg:npm/packages%2Fa%2Ftest", "pkg:npm/packages%2Fb%2Ftest", "pkg:npm/a@1.0.0",
+                     "pkg:npm/b@2.0.0"})
+      .expect_edges({{"mono", "a@1.0.0"}, {"packages/a/test", "a@1.0.0"}, {"packages/b/test", "b@2.0.0"}})
+      .expect_roots({"mono", "packages/a/test", "packages/b/test"});
+  EXPECT_EQ(c.package("packages/a/test").property("purser:npm:importer"), "packages/a/test");
+  EXPECT_EQ(c.package("packages/b/test").property("purser:npm:importer"), "packages/b/test");
+  EXPECT_EQ(c.package("packages/b/test").locations.at(0).line, 17u);
+}
+
+TEST(PnpmLockImporters, SameBaseNamesNamedByPackageJson) {
+  CatalogTester c(&parse_pnpm_lock);
+  c.from_string(k_same_base_names, "mono/pnpm-lock.yaml")
+      .with_file("mono/package.json", R"({"name": "mono-root", "version": "0.0.0", "private": true})")
+      .with_file("mono/packages/a/test/package.json", R"({"name": "@mono/a-test", "version": "1.0.0"})")
+      .with_file("mono/packages/b/test/package.json", R"({"version": "2.1.0", "name": "@mono/b-test"})")
+      .expect_no_diagnostics()
+      .expect_packages({"mono-root@0.0.0", "@mono/a-test@1.0.0", "@mono/b-test@2.1.0", "a@1.0.0", "b@2.0.0"})
+      .expect_edges(
+          {{"mono-root@0.0.0", "a@1.0.0"}, {"@mono/a-test@1.0.0", "a@1.0.0"}, {"@mono/b-test@2.1.0", "b@2.0.0"}})
+      .expect_roots({"mono-root@0.0.0", "@mono/a-test@1.0.0", "@mono/b-test@2.1.0"});
+  EXPECT_EQ(c.package("@mono/b-test@2.1.0").purl, "pkg:npm/%40mono/b-test@2.1.0");
+  EXPECT_EQ(c.package("@mono/b-test@2.1.0").property("purser:npm:importer"), "packages/b/test");
+  EXPECT_EQ(c.package("mono-root@0.0.0").property("purser:npm:importer"), ".");
+}
+
+// Two importers whose package.json agree on name@version are the same package: one
+// component carrying both importers' dependencies.
+TEST(PnpmLockImporters, SameNameAndVersionMerge) {
+  CatalogTester c(&parse_pnpm_lock);
+  c.from_string(k_same_base_names, "mono/pnpm-lock.yaml")
+      .with_file("mono/packages/a/test/package.json", R"({"name": "tests", "version": "1.0.0"})")
+      .with_file("mono/packages/b/test/package.json", R"({"name": "tests", "version": "1.0.0"})")
+      .expect_no_diagnostics()
+      .expect_packages({"mono", "tests@1.0.0", "a@1.0.0", "b@2.0.0"})
+      .expect_edges({{"mono", "a@1.0.0"}, {"tests@1.0.0", "a@1.0.0"}, {"tests@1.0.0", "b@2.0.0"}})
+      .expect_roots({"mono", "tests@1.0.0"});
+  std::vector<std::string> importers;
+  for (const auto& e : c.result().entries)
+    if (e.root) importers.push_back(e.package.property("purser:npm:importer"));
+  EXPECT_EQ(importers, (std::vector<std::string>{".", "packages/a/test", "packages/b/test"}));
+}
+
+// A package.json that is not JSON, not an object, or has no usable "name" only means the
+// fallback name; it is not this cataloger's artifact, so nothing is reported.
+TEST(PnpmLockImporters, MalformedPackageJsonFallsBack) {
+  std::string lock =
+      "lockfileVersion: '9.0'\nimporters:\n  .: {}\n  p/trunc: {}\n  p/array: {}\n  p/number: {}\n"
+      "  p/empty: {}\n  p/deep: {}\n  p/binary: {}\n  p/late: {}\n  p/nover: {}\n";
+  CatalogTester c(&parse_pnpm_lock);
+  c.from_string(lock, "pnpm-lock.yaml")
+      .with_file("package.json", "{\"name\": \"root-pkg\", \"version\": ")
+      .with_file("p/trunc/package.json", "{\"name\": \"trunc\"")
+      .with_file("p/array/package.json", R"(["name", "array"])")
+      .with_file("p/number/package.json", R"({"name": 42, "version": "1.0.0"})")
+      .with_file("p/empty/package.json", R"({"name": "", "version": "1.0.0"})")
+      .with_file("p/deep/package.json", "{\"x\": " + std::string(100000, '[') + "}")
+      .with_file("p/binary/package.json", "{\"name\": \"b\xff\xfe\"}")
+      // Nested values are skipped while parsing; only the top-level name counts.
+      .with_file("p/late/package.json",
+                 R"({"config": {"name": "inner", "deep": [[{"name": "x"}]]}, "name": "late", "version": "3.0.0"})")
+      .with_file("p/nover/package.json", "\xEF\xBB\xBF{\"name\": \"nover\", \"version\": {\"x\": 1}}")
+      .expect_no_diagnostics()
+      .expect_packages(
+          {"root", "p/trunc", "p/array", "p/number", "p/empty", "p/deep", "p/binary", "late@3.0.0", "nover"})
+      .expect_roots({"root", "p/trunc", "p/array", "p/number", "p/empty", "p/deep", "p/binary", "late@3.0.0", "nover"});
 }
 
 // --- bad input ----------------------------------------------------------------------
@@ -330,6 +454,7 @@ TEST(PnpmLock, RealWorldBench) {
     std::istringstream lines(bytes);
     std::string section;
     bool single_project = true;
+    std::size_t importers = 0;
     for (std::string line; std::getline(lines, line);) {
       if (line.empty()) continue;
       if (line[0] != ' ') {
@@ -350,7 +475,8 @@ TEST(PnpmLock, RealWorldBench) {
         std::string version = key.substr(at + 1);
         expected.insert(version.find(':') != std::string::npos ? key.substr(0, at) : key);
       } else if (section == "importers") {
-        expected.insert(key == "." ? de.path().parent_path().filename().string() : fs::path(key).filename().string());
+        expected.insert(key == "." ? de.path().parent_path().filename().string() : key);
+        ++importers;
       }
     }
     if (single_project) expected.insert(de.path().parent_path().filename().string());
@@ -371,6 +497,8 @@ TEST(PnpmLock, RealWorldBench) {
     for (const auto& r : doc.relationships)
       if (r.from == doc.root.ref() && !root_refs.count(r.to)) ++orphans;
     EXPECT_EQ(orphans, 0u) << rel;
+    // Every importer is its own component: no two share a PURL (vite has 279).
+    EXPECT_EQ(root_refs.size(), std::max<std::size_t>(importers, 1)) << rel;
     std::size_t dev = 0, optional = 0;
     for (const auto& e : result.entries) {
       dev += e.package.scope == model::Scope::dev ? 1 : 0;
@@ -380,6 +508,56 @@ TEST(PnpmLock, RealWorldBench) {
               << " importers, " << dev << " dev, " << optional << " optional, " << ms << " ms\n";
   }
   EXPECT_GE(files, 1u);
+}
+
+// Reads files under a real directory, as the scanner's resolver does.
+class DirResolver final : public catalog::FileResolver {
+ public:
+  explicit DirResolver(std::filesystem::path base) : m_base(std::move(base)) {}
+  util::Result<std::string> read_relative(std::string_view from, std::string_view relative) const override {
+    std::string joined = source::join_relative(from, relative);
+    std::filesystem::path p = m_base / joined;
+    if (joined.empty() || !std::filesystem::is_regular_file(p))
+      return util::make_error(util::ErrorCode::io, "cannot read", {std::string(relative)});
+    return slurp(p);
+  }
+
+ private:
+  std::filesystem::path m_base;
+};
+
+// vite's workspace has many directories with the same base name ("playground/*/test"...).
+// With the real directory (only the root package.json is there) the root is named by its
+// package.json and every other importer by its path: 279 importers, 279 components.
+TEST(PnpmLock, RealWorldViteImportersAreDistinct) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(PURSER_SHARED_DIR) / "bench" / "lockfiles" / "pnpm" / "vite";
+  if (!fs::exists(dir / "pnpm-lock.yaml")) GTEST_SKIP() << "no vite lockfile at " << dir;
+  auto result = parse_pnpm_lock(slurp(dir / "pnpm-lock.yaml"), "pnpm-lock.yaml", DirResolver(dir));
+  EXPECT_TRUE(result.diagnostics.empty());
+  std::set<std::string> importer_paths, base_names;
+  for (const auto& e : result.entries) {
+    if (!e.root) continue;
+    auto importer = e.package.property("purser:npm:importer");
+    importer_paths.insert(importer);
+    base_names.insert(fs::path(importer).filename().string());
+    if (importer == ".") {
+      EXPECT_EQ(e.package.purl, "pkg:npm/%40vitejs/vite-monorepo");
+    } else {
+      EXPECT_EQ(e.package.name, importer);
+    }
+  }
+  EXPECT_EQ(importer_paths.size(), 279u);
+  EXPECT_LT(base_names.size(), importer_paths.size());  // base names alone would collide
+
+  model::Document doc;
+  doc.root.name = "root";
+  doc.root.ecosystem = "directory";
+  std::vector<catalog::ParseResult> results{result};
+  catalog::assemble(doc, std::move(results));
+  std::size_t applications = 0;
+  for (const auto& p : doc.packages) applications += p.type == model::ComponentType::application ? 1 : 0;
+  EXPECT_EQ(applications, 279u);
 }
 
 }  // namespace
