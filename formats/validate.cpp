@@ -421,20 +421,20 @@ void collect_refs(const json& doc, std::vector<Violation>& out, std::unordered_s
     }
   }
   // Refs a dependency may name: components and services, wherever they nest.
-  std::vector<const json*> todo;
+  std::vector<const json*> work_stack;
   if (auto m = doc.find("metadata"); m != doc.end() && m->is_object())
-    if (auto c = m->find("component"); c != m->end()) todo.push_back(&*c);
+    if (auto c = m->find("component"); c != m->end()) work_stack.push_back(&*c);
   for (const char* list : {"components", "services"})
     if (auto it = doc.find(list); it != doc.end() && it->is_array())
-      for (const auto& c : *it) todo.push_back(&c);
-  while (!todo.empty()) {
-    const json* c = todo.back();
-    todo.pop_back();
+      for (const auto& c : *it) work_stack.push_back(&c);
+  while (!work_stack.empty()) {
+    const json* c = work_stack.back();
+    work_stack.pop_back();
     if (!c->is_object()) continue;
     if (auto r = c->find("bom-ref"); r != c->end() && r->is_string()) declared.insert(r->get<std::string>());
     for (const char* list : {"components", "services"})
       if (auto it = c->find(list); it != c->end() && it->is_array())
-        for (const auto& n : *it) todo.push_back(&n);
+        for (const auto& n : *it) work_stack.push_back(&n);
   }
 }
 

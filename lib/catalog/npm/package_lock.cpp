@@ -376,10 +376,10 @@ class Builder {
 
   void collect_v1(const json& top) {
     // Depth-first over the nested trees without recursion (hostile nesting).
-    std::vector<std::pair<std::string, const json*>> todo{{std::string(), &top}};
-    while (!todo.empty()) {
-      auto [prefix, deps] = std::move(todo.back());
-      todo.pop_back();
+    std::vector<std::pair<std::string, const json*>> work_stack{{std::string(), &top}};
+    while (!work_stack.empty()) {
+      auto [prefix, deps] = std::move(work_stack.back());
+      work_stack.pop_back();
       for (const auto& [name, value] : deps->get_ref<const json::object_t&>()) {
         std::string key = prefix.empty() ? "node_modules/" + name : prefix + "/node_modules/" + name;
         if (!value.is_object()) {
@@ -388,7 +388,7 @@ class Builder {
         }
         m_nodes.push_back({key, &value, key_line(key)});
         const json* nested = member(value, "dependencies");
-        if (nested != nullptr && nested->is_object()) todo.emplace_back(std::move(key), nested);
+        if (nested != nullptr && nested->is_object()) work_stack.emplace_back(std::move(key), nested);
       }
     }
   }
@@ -638,19 +638,19 @@ class Builder {
     for (std::size_t i = first; i < entries.size(); ++i)
       if (indegree[i] != 0) order.push_back(i);
     std::vector<bool> reached(entries.size(), false);
-    std::vector<std::size_t> todo;
+    std::vector<std::size_t> work_stack;
     for (std::size_t start : order) {
       if (reached[start]) continue;
       root.needs.push_back({entries[start].provides.front(), false});
       reached[start] = true;
-      todo.push_back(start);
-      while (!todo.empty()) {
-        std::size_t i = todo.back();
-        todo.pop_back();
+      work_stack.push_back(start);
+      while (!work_stack.empty()) {
+        std::size_t i = work_stack.back();
+        work_stack.pop_back();
         for (const auto& r : entries[i].needs)
           if (auto it = by_key.find(r.key); it != by_key.end() && !reached[it->second]) {
             reached[it->second] = true;
-            todo.push_back(it->second);
+            work_stack.push_back(it->second);
           }
       }
     }

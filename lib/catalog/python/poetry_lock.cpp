@@ -164,19 +164,9 @@ void parse_impl(std::string_view bytes, const std::string& path, const FileResol
     warn(out, {path, line_of(*packages)}, "invalid poetry.lock: 'package' is not an array of tables");
     return;
   }
-  for (const auto& node : *list) {
-    const auto* t = node.as_table();
-    if (t == nullptr) {
-      warn(out, {path, line_of(node)}, "invalid package: not a table");
-      continue;
-    }
-    auto name = (*t)["name"].value<std::string>();
-    if (!name || name->empty()) {
-      warn(out, {path, line_of(node)}, "invalid package: missing name");
-      continue;
-    }
-    out.entries.push_back(read_package(*t, *name, path, line_of(node)));
-  }
+  for_each_named_table(*list, path, out, [&](const toml::table& t, const std::string& name, std::uint64_t line) {
+    out.entries.push_back(read_package(t, name, path, line));
+  });
   read_root(path, resolver, out);
 }
 

@@ -155,21 +155,13 @@ void parse_impl(std::string_view bytes, const std::string& path, ParseResult& ou
     return;
   }
   std::vector<Deps> deps;
-  for (const auto& node : *list) {
-    const auto* t = node.as_table();
-    if (t == nullptr) {
-      warn(out, {path, line_of(node)}, "invalid package: not a table");
-      continue;
-    }
-    auto name = (*t)["name"].value<std::string>();
-    if (!name || name->empty()) {
-      warn(out, {path, line_of(node)}, "invalid package: missing name");
-      continue;
-    }
+  for_each_named_table(*list, path, out, [&](const toml::table& tbl, const std::string& pkg_name, std::uint64_t line) {
+    const toml::table* t = &tbl;
+    const std::string* name = &pkg_name;
     std::string version = (*t)["version"].value_or(std::string());
     Entry e;
     e.package = make_pypi_package(*name, version);
-    e.package.locations.push_back({path, line_of(node)});
+    e.package.locations.push_back({path, line});
     e.provides.push_back(pypi_key(*name));
     if (!version.empty()) e.provides.push_back(versioned_key(*name, version));
     std::string local;
@@ -191,7 +183,7 @@ void parse_impl(std::string_view bytes, const std::string& path, ParseResult& ou
     read_dep_groups((*t)["dev-dependencies"].as_table(), false, e, d.dev);
     out.entries.push_back(std::move(e));
     deps.push_back(std::move(d));
-  }
+  });
   assign_scopes(out.entries, deps);
 }
 

@@ -497,10 +497,10 @@ std::map<std::string, std::string> expected_labels(const nlohmann::json& doc) {
     }
     return out;
   }
-  std::vector<std::pair<std::string, const nlohmann::json*>> todo{{"", &doc["dependencies"]}};
-  while (!todo.empty()) {
-    auto [prefix, deps] = todo.back();
-    todo.pop_back();
+  std::vector<std::pair<std::string, const nlohmann::json*>> work_stack{{"", &doc["dependencies"]}};
+  while (!work_stack.empty()) {
+    auto [prefix, deps] = work_stack.back();
+    work_stack.pop_back();
     for (const auto& [name, e] : deps->items()) {
       std::string key = (prefix.empty() ? "" : prefix + "/") + "node_modules/" + name;
       std::string version = e.value("version", "");
@@ -509,7 +509,7 @@ std::map<std::string, std::string> expected_labels(const nlohmann::json& doc) {
       } else {
         out[key] = label(name, e);
       }
-      if (e.contains("dependencies")) todo.emplace_back(key, &e["dependencies"]);
+      if (e.contains("dependencies")) work_stack.emplace_back(key, &e["dependencies"]);
     }
   }
   return out;
@@ -552,21 +552,21 @@ TEST(PackageLock, RealWorldLockfiles) {
     // Everything is reachable from the artifact's top (its root entry, or when it names no
     // project, the entries nothing requires) through the needs the parser resolved;
     // this is what assemble() turns into edges, before its orphan safety net.
-    std::vector<const catalog::Entry*> todo;
+    std::vector<const catalog::Entry*> work_stack;
     std::unordered_set<const catalog::Entry*> incoming;
     for (const auto& e : r.entries)
       for (const auto& n : e.needs)
         if (auto it = by_key.find(n.key); it != by_key.end() && it->second != &e) incoming.insert(it->second);
     bool any_root = std::any_of(r.entries.begin(), r.entries.end(), [](const auto& e) { return e.root; });
     for (const auto& e : r.entries)
-      if (any_root ? e.root : !incoming.count(&e)) todo.push_back(&e);
-    std::unordered_set<const catalog::Entry*> seen(todo.begin(), todo.end());
-    while (!todo.empty()) {
-      const auto* e = todo.back();
-      todo.pop_back();
+      if (any_root ? e.root : !incoming.count(&e)) work_stack.push_back(&e);
+    std::unordered_set<const catalog::Entry*> seen(work_stack.begin(), work_stack.end());
+    while (!work_stack.empty()) {
+      const auto* e = work_stack.back();
+      work_stack.pop_back();
       for (const auto& n : e->needs)
         if (auto it = by_key.find(n.key); it != by_key.end() && seen.insert(it->second).second)
-          todo.push_back(it->second);
+          work_stack.push_back(it->second);
     }
     for (const auto& e : r.entries)
       EXPECT_TRUE(seen.count(&e)) << "unreachable: " << e.provides.front() << " " << e.package.purl;
