@@ -267,6 +267,19 @@ void parse_impl(std::string_view bytes, const std::string& path, const FileResol
     purl.type = "cargo";
     purl.name = p.name;
     purl.version = p.version;
+    // The same name@version from crates.io, another registry and a git repository are
+    // different crates: the purl's generic qualifiers keep them apart (purl spec:
+    // repository_url for an alternative registry, vcs_url "git+URL@commit" for git).
+    if (!p.source.empty() && !is_crates_io(p.source)) {
+      std::string src = version >= 4 ? decode_query(p.source) : p.source;
+      if (src.rfind("git+", 0) == 0) {
+        std::string url = src.substr(0, src.find_first_of("?#"));
+        auto hash = src.rfind('#');
+        purl.qualifiers["vcs_url"] = hash == std::string::npos ? url : url + "@" + src.substr(hash + 1);
+      } else if (auto plus = src.find('+'); plus != std::string::npos) {
+        purl.qualifiers["repository_url"] = src.substr(plus + 1);
+      }
+    }
     pkg.purl = purl.to_string();
     pkg.locations = {{path, p.line}};
 

@@ -94,6 +94,11 @@ TEST(CargoLock, V4SourcesAndFullyQualifiedDependencies) {
   EXPECT_EQ(entries[0].package.hashes.size(), 1u);
   EXPECT_EQ(entries[1].package.property("purser:cargo:source"),
             "git+https://github.com/acme/memchr?tag=v2.7.4#9a1c0e6f2b3d4a5e6f708192a3b4c5d6e7f80912");
+  // ... and two components: the git one carries a vcs_url qualifier (purl spec).
+  EXPECT_EQ(entries[0].package.purl, "pkg:cargo/memchr@2.7.4");
+  EXPECT_EQ(
+      entries[1].package.purl,
+      "pkg:cargo/memchr@2.7.4?vcs_url=git%2Bhttps://github.com/acme/memchr%409a1c0e6f2b3d4a5e6f708192a3b4c5d6e7f80912");
   // scanner needs the git memchr, widget the crates.io one: the keys tell them apart.
   ASSERT_EQ(entries[2].needs.size(), 2u);
   EXPECT_EQ(entries[2].needs[0].key,
@@ -105,7 +110,9 @@ TEST(CargoLock, V4SourcesAndFullyQualifiedDependencies) {
   EXPECT_EQ(std::find(entries[0].provides.begin(), entries[0].provides.end(), "memchr"), entries[0].provides.end());
 
   auto widget = t.package("widget@0.5.0-beta.1+build.7");
-  EXPECT_EQ(widget.purl, "pkg:cargo/widget@0.5.0-beta.1%2Bbuild.7");
+  EXPECT_EQ(
+      widget.purl,
+      "pkg:cargo/widget@0.5.0-beta.1%2Bbuild.7?repository_url=https://gitea.acme.example/api/packages/acme/cargo");
   EXPECT_EQ(widget.property("purser:cargo:source"), "registry+https://gitea.acme.example/api/packages/acme/cargo");
   EXPECT_EQ(widget.download_url, "");  // not crates.io
   ASSERT_EQ(widget.hashes.size(), 1u);
