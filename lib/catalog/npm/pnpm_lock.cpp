@@ -83,6 +83,10 @@ class Parser {
   // All documents of the stream; the env document of pnpm 11+ (anything before the last
   // document) contributes its packages, needed as dev tooling.
   void run(const std::vector<Ref>& documents) {
+    if (documents.empty()) {  // a stream of only markers, e.g. "..." (found by the fuzzer)
+      diag(1, "invalid pnpm-lock.yaml: empty document");
+      return;
+    }
     std::size_t last = documents.size() - 1;
     while (last > 0 && documents[last].is_null()) --last;  // a trailing "---" or "..."
     for (std::size_t i = 0; i <= last; ++i) {

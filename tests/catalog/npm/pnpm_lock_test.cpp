@@ -562,3 +562,10 @@ TEST(PnpmLock, RealWorldViteImportersAreDistinct) {
 
 }  // namespace
 }  // namespace purser
+
+TEST(PnpmLockFuzzRegressions, OnlyADocumentEndMarkerIsAnEmptyDocument) {
+  purser::catalog::testing::CatalogTester t(&purser::catalog::npm::parse_pnpm_lock);
+  t.from_string("...", "pnpm-lock.yaml")
+      .expect_packages({})
+      .expect_diagnostics({"pnpm-lock.yaml:1: invalid pnpm-lock.yaml: empty document"});
+}
