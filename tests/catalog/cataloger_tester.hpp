@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -18,6 +19,20 @@
 #include "lib/source/source.hpp"
 
 namespace purser::catalog::testing {
+
+/// ../shared/bench/lockfiles: real-world inputs, read in place and never copied into the
+/// repository. Absent on machines without ../shared; tests that need it skip there.
+inline std::filesystem::path shared_lockfiles() {
+  return std::filesystem::path(PURSER_SHARED_DIR) / "bench" / "lockfiles";
+}
+
+/// A whole file's bytes, or "" when it cannot be read.
+inline std::string read_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 /// Reads fixtures/<relative> from the source tree; fails the test if missing.
 inline std::string read_fixture(const std::string& relative) {

@@ -7,13 +7,14 @@
 #include <map>
 
 #include "lib/catalog/scan.hpp"
+#include "tests/catalog/cataloger_tester.hpp"
 
 namespace fs = std::filesystem;
 using namespace purser;
 
 namespace {
 
-std::string lockfiles_dir() { return std::string(PURSER_SHARED_DIR) + "/bench/lockfiles"; }
+std::string lockfiles_dir() { return catalog::testing::shared_lockfiles().string(); }
 
 TEST(RealWorld, SharedLockfilesScanCleanly) {
   if (!fs::is_directory(lockfiles_dir())) GTEST_SKIP() << "no ../shared/bench/lockfiles on this machine";

@@ -1,5 +1,7 @@
 #include "lib/catalog/yaml_subset.hpp"
 
+#include "tests/catalog/cataloger_tester.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -213,7 +215,7 @@ std::string slurp(const std::filesystem::path& p) {
 // entries as there are two-space-indented keys under it.
 TEST(YamlSubset, RealPnpmLockfiles) {
   namespace fs = std::filesystem;
-  fs::path base = fs::path(PURSER_SHARED_DIR) / "bench" / "lockfiles";
+  fs::path base = purser::catalog::testing::shared_lockfiles();
   if (!fs::exists(base)) GTEST_SKIP() << "no shared bench at " << base;
   std::size_t files = 0;
   for (const auto& de : fs::recursive_directory_iterator(base)) {

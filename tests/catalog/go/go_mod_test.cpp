@@ -236,14 +236,9 @@ TEST(GoMod, HostileInputDoesNotCrash) {
 // the main module.
 TEST(GoMod, RealWorldBench) {
   namespace fs = std::filesystem;
-  fs::path base = fs::path(PURSER_SHARED_DIR) / "bench" / "lockfiles";
+  fs::path base = catalog::testing::shared_lockfiles();
   if (!fs::exists(base)) GTEST_SKIP() << "no shared bench at " << base;
-  auto slurp = [](const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  };
+  const auto& slurp = catalog::testing::read_bytes;
   std::size_t files = 0, requires_seen = 0, hashed = 0;
   for (const auto& de : fs::recursive_directory_iterator(base)) {
     if (!de.is_regular_file() || de.path().filename() != "go.mod") continue;

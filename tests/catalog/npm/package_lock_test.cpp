@@ -518,7 +518,7 @@ std::map<std::string, std::string> expected_labels(const nlohmann::json& doc) {
 }  // namespace
 
 TEST(PackageLock, RealWorldLockfiles) {
-  fs::path base = fs::path(PURSER_SHARED_DIR) / "bench" / "lockfiles";
+  fs::path base = purser::catalog::testing::shared_lockfiles();
   if (!fs::is_directory(base)) GTEST_SKIP() << "no shared lockfiles at " << base;
   int files = 0;
   for (const auto& f : fs::recursive_directory_iterator(base)) {

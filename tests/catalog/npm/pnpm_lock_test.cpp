@@ -436,7 +436,7 @@ std::string unquote(std::string s) {
 // importers hangs off the document root (no orphans).
 TEST(PnpmLock, RealWorldBench) {
   namespace fs = std::filesystem;
-  fs::path base = fs::path(PURSER_SHARED_DIR) / "bench" / "lockfiles";
+  fs::path base = purser::catalog::testing::shared_lockfiles();
   if (!fs::exists(base)) GTEST_SKIP() << "no shared bench at " << base;
   std::size_t files = 0;
   for (const auto& de : fs::recursive_directory_iterator(base)) {
@@ -531,7 +531,7 @@ class DirResolver final : public catalog::FileResolver {
 // package.json and every other importer by its path: 279 importers, 279 components.
 TEST(PnpmLock, RealWorldViteImportersAreDistinct) {
   namespace fs = std::filesystem;
-  fs::path dir = fs::path(PURSER_SHARED_DIR) / "bench" / "lockfiles" / "pnpm" / "vite";
+  fs::path dir = purser::catalog::testing::shared_lockfiles() / "pnpm" / "vite";
   if (!fs::exists(dir / "pnpm-lock.yaml")) GTEST_SKIP() << "no vite lockfile at " << dir;
   auto result = parse_pnpm_lock(slurp(dir / "pnpm-lock.yaml"), "pnpm-lock.yaml", DirResolver(dir));
   EXPECT_TRUE(result.diagnostics.empty());

@@ -267,7 +267,7 @@ std::string slurp(const std::filesystem::path& p) {
 // off the document root.
 TEST(YarnLock, RealWorldBench) {
   namespace fs = std::filesystem;
-  fs::path base = fs::path(PURSER_SHARED_DIR) / "bench" / "lockfiles";
+  fs::path base = purser::catalog::testing::shared_lockfiles();
   if (!fs::exists(base / "yarn" / "rails" / "yarn.lock")) GTEST_SKIP() << "no shared bench at " << base;
   std::size_t files = 0;
   for (const auto& de : fs::recursive_directory_iterator(base)) {

@@ -14,19 +14,12 @@
 
 #include "lib/catalog/cataloger.hpp"
 #include "lib/source/source.hpp"
+#include "tests/catalog/cataloger_tester.hpp"
 
 namespace purser::catalog::python::test_util {
 
-inline std::filesystem::path shared_lockfiles() {
-  return std::filesystem::path(PURSER_SHARED_DIR) / "bench" / "lockfiles";
-}
-
-inline std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using purser::catalog::testing::shared_lockfiles;
+inline std::string slurp(const std::filesystem::path& p) { return purser::catalog::testing::read_bytes(p); }
 
 /// Reads sibling files from a directory on disk (read-only, never written).
 class DiskResolver final : public FileResolver {
