@@ -9,7 +9,7 @@ WERROR     ?= ON
 
 DEB_PACKAGES := build-essential cmake ninja-build pkg-config git \
   libssl-dev nlohmann-json3-dev libcli11-dev libgtest-dev libvalijson-dev \
-  libtomlplusplus-dev libpugixml-dev libsqlite3-dev libre2-dev \
+  libtomlplusplus-dev libyaml-cpp-dev libpugixml-dev libsqlite3-dev libre2-dev \
   libzstd-dev libjemalloc-dev libarchive-dev libcurl4-openssl-dev clang libclang-rt-14-dev
 
 .PHONY: all deps build test demo asan fuzz bench format tidy update-golden install clean
