@@ -10,7 +10,8 @@ WERROR     ?= ON
 DEB_PACKAGES := build-essential cmake ninja-build pkg-config git \
   libssl-dev nlohmann-json3-dev libcli11-dev libgtest-dev libvalijson-dev \
   libtomlplusplus-dev libyaml-cpp-dev libpugixml-dev libsqlite3-dev libre2-dev \
-  libzstd-dev libjemalloc-dev libarchive-dev libcurl4-openssl-dev clang libclang-rt-14-dev
+  libzstd-dev libjemalloc-dev libarchive-dev libcurl4-openssl-dev clang libclang-rt-14-dev \
+  openssl python3-securesystemslib python3-cryptography python3-nacl
 
 .PHONY: all deps build test demo asan fuzz bench format tidy update-golden install clean
 
@@ -23,6 +24,10 @@ deps:
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: all installed"; fi
+	@# Interop verifiers (tests/signing/interop_test.cpp): @sigstore/verify pinned by package-lock.json.
+	@if [ ! -d tests/interop/node_modules ] || [ tests/interop/package-lock.json -nt tests/interop/node_modules ]; then \
+	  npm ci --prefix tests/interop --no-audit --no-fund && touch tests/interop/node_modules; \
+	else echo "deps: tests/interop/node_modules up to date"; fi
 
 $(BUILD)/build.ninja:
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPURSER_WERROR=$(WERROR) $(CMAKE_ARGS)
@@ -33,10 +38,22 @@ build: deps $(BUILD)/build.ninja
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The main job on the bundled example: scan, write both SBOMs, validate them, summarise.
+# The main job on the bundled example: scan, write both SBOMs, validate them, summarise; then sign the SBOM and a
+# SLSA provenance for a release tarball of the example, and verify both against the key and examples/release-policy.yaml.
+# The demo key is unencrypted and lives in $(BUILD)/demo: never use it for anything real.
+DEMO := $(BUILD)/demo
 demo: build
 	$(BUILD)/cmd/purser scan dir:examples/polyglot-app -o cyclonedx-json=demo.cdx.json -o spdx-json=demo.spdx.json -o table
 	$(BUILD)/cmd/purser validate demo.cdx.json demo.spdx.json
+	@mkdir -p $(DEMO) && rm -f $(DEMO)/attestations.intoto.jsonl
+	tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -czf $(DEMO)/polyglot-app.tar.gz examples/polyglot-app
+	$(BUILD)/cmd/purser keygen --no-password --force --out $(DEMO)/demo-key
+	$(BUILD)/cmd/purser attest --key $(DEMO)/demo-key.key --type cyclonedx --predicate demo.cdx.json \
+	  --subject $(DEMO)/polyglot-app.tar.gz --jsonl --out $(DEMO)/attestations.intoto.jsonl
+	$(BUILD)/cmd/purser provenance --materials demo.cdx.json --subject $(DEMO)/polyglot-app.tar.gz \
+	  --key $(DEMO)/demo-key.key --jsonl --out $(DEMO)/attestations.intoto.jsonl
+	$(BUILD)/cmd/purser verify --key $(DEMO)/demo-key.pub --artifact $(DEMO)/polyglot-app.tar.gz \
+	  --policy examples/release-policy.yaml $(DEMO)/attestations.intoto.jsonl
 
 asan: deps
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPURSER_SANITIZE=ON -DPURSER_WERROR=ON $(CMAKE_ARGS)

@@ -57,6 +57,10 @@ struct Verb {
 Verb scan_verb();
 Verb validate_verb();
 Verb catalogers_verb();
+Verb keygen_verb();
+Verb attest_verb();
+Verb provenance_verb();
+Verb verify_verb();
 
 /// `-o FORMAT[=FILE]` (repeatable) and `--spec-version`, shared by every verb that writes SBOMs.
 struct OutputFlags {

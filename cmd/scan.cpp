@@ -9,6 +9,7 @@
 #include <functional>
 #include <string_view>
 
+#include "cmd/attest_common.hpp"
 #include "cmd/cli.hpp"
 #include "formats/writers.hpp"
 #include "lib/catalog/scan.hpp"
@@ -26,6 +27,9 @@ struct ScanFlags {
   OutputFlags output;
   bool strict = false;
   unsigned threads = 0;
+  bool attest = false;
+  AttestFlags attest_flags;
+  std::vector<std::string> subjects;
 };
 
 // Like util::write_file_atomic, but the bytes come from `produce` in chunks: written to PATH.tmp.PID, renamed over
@@ -83,6 +87,33 @@ int run_scan(const ScanFlags& flags) {
     print_error(timestamp.error());
     return exit_code_for(timestamp.error());
   }
+  // --attest: keys and subjects are settled before the scan, so a wrong passphrase costs nothing.
+  std::vector<signing::PrivateKey> keys;
+  std::vector<signing::Subject> subjects;
+  if (flags.attest) {
+    auto fail = [](const util::Error& e) {
+      print_error(e);
+      return exit_code_for(e);
+    };
+    if (flags.attest_flags.keys.empty())
+      return fail(util::make_error(util::ErrorCode::usage, "--attest needs --key"));
+    for (const auto& t : *targets)
+      if (t.format == "table")
+        return fail(util::make_error(util::ErrorCode::usage, "--attest signs SBOMs: table output cannot be attested"));
+    if (flags.subjects.empty())
+      return fail(util::make_error(util::ErrorCode::usage,
+                                   "--attest needs the artifact the SBOM describes: a directory has no digest, so name "
+                                   "it with --subject FILE|IMAGE|NAME@sha256:HEX"));
+    auto k = load_private_keys(flags.attest_flags.keys);
+    if (!k.ok()) return fail(k.error());
+    keys = std::move(*k);
+    auto s = resolve_subjects(flags.subjects, "");
+    if (!s.ok()) return fail(s.error());
+    subjects = std::move(*s);
+  } else if (!flags.attest_flags.keys.empty() || !flags.subjects.empty()) {
+    print_error(util::make_error(util::ErrorCode::usage, "--key and --subject only make sense with --attest"));
+    return k_exit_usage;
+  }
   unsigned threads = flags.threads == 0 ? util::default_threads() : flags.threads;
   source::DirectoryOptions dir_options{flags.excludes, threads};
   auto src = source::open_source(flags.target, dir_options);
@@ -120,6 +151,25 @@ int run_scan(const ScanFlags& flags) {
 
   for (const auto& t : *targets) {
     util::Status st = util::Ok{};
+    if (flags.attest) {
+      // The statement embeds the whole SBOM, so it is rendered into memory once, then signed.
+      std::string sbom;
+      formats::ByteSink to_string = [&](std::string_view bytes) { sbom.append(bytes); };
+      bool cdx = t.format == "cyclonedx-json";
+      if (cdx)
+        formats::write_cyclonedx_json(*doc, cdx_version(flags.output.spec_version), to_string);
+      else
+        formats::write_spdx_json(*doc, to_string);
+      auto signed_bytes = sign_statement(subjects, cdx ? "https://cyclonedx.org/bom" : "https://spdx.dev/Document",
+                                         sbom, keys, flags.attest_flags);
+      st = signed_bytes.ok() ? write_attestation(t.file, *signed_bytes, flags.attest_flags.jsonl)
+                             : util::Status(signed_bytes.error());
+      if (!st.ok()) {
+        print_error(st.error());
+        return exit_code_for(st.error());
+      }
+      continue;
+    }
     // The JSON writers stream straight into the file: the document is never held in memory as a whole.
     if (t.format == "cyclonedx-json")
       st = write_streamed(t.file, [&](const formats::ByteSink& sink) {
@@ -151,6 +201,12 @@ Verb scan_verb() {
             sub.add_flag("--strict", flags->strict, "fail (exit 3) when any file could not be parsed");
             sub.add_option("-j,--threads", flags->threads, "worker threads (default: all cores)");
             flags->output.add(sub);
+            sub.add_flag("--attest", flags->attest,
+                         "sign each SBOM output as an in-toto attestation (DSSE) about --subject");
+            sub.add_option("--subject", flags->subjects,
+                           "with --attest: the artifact the SBOM describes (repeatable): FILE, an image target, or "
+                           "NAME@sha256:HEX");
+            flags->attest_flags.add(sub, false);
             return [flags] { return run_scan(*flags); };
           }};
 }

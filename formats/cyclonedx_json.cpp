@@ -119,6 +119,14 @@ void write_identity(detail::JsonWriter& w, const Context& ctx, std::size_t i) {
   const model::Package& p = *ctx.pk.all[i];
   w.member("type", model::to_string(p.type));
   w.member("bom-ref", ctx.pk.refs[i]);
+  // definitions/organizationalEntity: the supplier is an organisation with a name (1.4-1.6); written only when
+  // known so documents without suppliers keep their bytes.
+  if (!p.supplier.empty()) {
+    w.key("supplier");
+    w.begin_object();
+    w.member("name", p.supplier);
+    w.end_object();
+  }
   // group: the PURL namespace ("@types", "github.com/pkg") when the name is spelled namespace/name.
   std::string_view name = p.name;
   if (std::size_t g = ctx.group_len[i]; g > 0) {
@@ -280,6 +288,18 @@ void write_metadata(detail::JsonWriter& w, const Context& ctx, std::string_view 
   w.end_object();
   w.end_array();
   if (ctx.version != CycloneDxVersion::v1_4) w.end_object();
+  // metadata.authors: an array of definitions/organizationalContact in every version we write (1.2-1.6 alike);
+  // omitted when no author is known.
+  if (!md.authors.empty()) {
+    w.key("authors");
+    w.begin_array();
+    for (const auto& author : md.authors) {
+      w.begin_object();
+      w.member("name", author);
+      w.end_object();
+    }
+    w.end_array();
+  }
   w.key("component");
   w.begin_object();
   write_identity(w, ctx, 0);

@@ -230,6 +230,9 @@ void write_package(detail::JsonWriter& w, Context& ctx, std::size_t i) {
   w.member("SPDXID", ctx.ids[i]);
   w.member("name", p.name.empty() ? std::string_view("unknown") : std::string_view(p.name));  // §7.1: mandatory
   if (!p.version.empty()) w.member("versionInfo", p.version);
+  // §7.5 PackageSupplier: "Organization: X". The model keeps a bare name; CycloneDX defines the supplier as an
+  // organisation (organizationalEntity), so that is the kind written. Omitted when unknown.
+  if (!p.supplier.empty()) w.member("supplier", "Organization: " + p.supplier);
   // §7.7: a URL, VCS location, NONE or NOASSERTION; anything we cannot vouch for is NOASSERTION.
   w.member("downloadLocation", detail::is_absolute_iri(p.download_url) ? std::string_view(p.download_url)
                                                                        : std::string_view(k_noassertion));
@@ -303,6 +306,8 @@ void write_document(detail::JsonWriter& w, Context& ctx, std::string_view docume
   w.key("creators");
   w.begin_array();
   w.value("Tool: " + ctx.tool);
+  // §6.8 Creator: authors are people (CycloneDX metadata.authors are organizationalContacts), so "Person: X".
+  for (const auto& author : ctx.doc.metadata.authors) w.value("Person: " + author);
   w.end_array();
   w.end_object();
   w.key("packages");

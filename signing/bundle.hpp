@@ -30,8 +30,9 @@ struct AttestationFile {
 };
 
 /// Detects and parses a DSSE envelope, a Sigstore bundle (v0.1–v0.3 with dsseEnvelope), or JSON lines
-/// of envelopes. ErrorCode::parse with `path` and line/offset on malformed input; ErrorCode::unsupported
-/// for a bundle holding a messageSignature instead of a DSSE envelope.
+/// of envelopes (or of bundles, as `gh attestation download` writes). ErrorCode::parse with `path` and
+/// line/offset on malformed input; ErrorCode::unsupported for a bundle holding a messageSignature instead of a
+/// DSSE envelope, or with an unknown media type.
 util::Result<AttestationFile> read_attestations(std::string_view bytes, const std::string& path);
 
 }  // namespace purser::signing

@@ -35,16 +35,17 @@ util::Result<Envelope> sign_envelope(std::string payload_type, std::string paylo
 /// Compact JSON {"payloadType","payload","signatures":[{"keyid","sig"}]} without a final newline.
 std::string to_json(const Envelope& envelope);
 
-/// Parses envelope JSON. ErrorCode::parse with the offset or line and `path` on malformed JSON, a
-/// missing or mistyped member, or invalid base64.
+/// Parses envelope JSON. ErrorCode::parse with the offset or line and `path` on malformed JSON (including a
+/// repeated member name or nesting deeper than 512), a missing or mistyped member, or invalid base64. Members
+/// DSSE does not define are ignored. Reads a 67 MB envelope in about one pass (no DOM).
 util::Result<Envelope> parse_envelope(std::string_view json, const std::string& path);
 
 /// The outcome for one signature in an envelope.
 struct SignatureCheck {
-  std::string keyid;         ///< as written in the envelope
-  bool verified = false;     ///< a trusted key verified it
-  std::string trusted_keyid; ///< keyid of the trusted key that verified it
-  std::string reason;        ///< why not, lowercase ("no trusted key has keyid ab12…", "signature does not verify")
+  std::string keyid;          ///< as written in the envelope
+  bool verified = false;      ///< a trusted key verified it
+  std::string trusted_keyid;  ///< keyid of the trusted key that verified it
+  std::string reason;         ///< why not, lowercase ("no trusted key has keyid ab12…", "signature does not verify")
 };
 
 /// The outcome for all signatures: how many distinct trusted keys signed.

@@ -22,8 +22,8 @@ struct Subject {
 
 /// Builds Statement v1 JSON: {"_type","subject","predicateType","predicate"}. `predicate_json` must be a
 /// JSON object; it is embedded as given (not re-serialised), so a 50 MB predicate costs one validation
-/// pass. ErrorCode::parse when it is not a JSON object; ErrorCode::usage with no subjects or a subject
-/// without digests.
+/// pass. ErrorCode::parse when it is not a JSON object; ErrorCode::usage with no subjects, a subject
+/// without digests, a digest that is not lower-case hex of the algorithm's length, or an empty predicate type.
 util::Result<std::string> make_statement(const std::vector<Subject>& subjects, std::string_view predicate_type,
                                          std::string_view predicate_json);
 
@@ -36,8 +36,10 @@ struct Statement {
 };
 
 /// Parses and checks a Statement v1: `_type` is k_statement_v1, at least one subject, each subject with
-/// a non-empty digest map of lower-case hex values, a non-empty predicateType. ErrorCode::parse for bad
-/// JSON, ErrorCode::verify (message naming the field) for a structurally wrong statement.
+/// a non-empty digest map of lower-case hex values (of the right length for sha256, sha512, ...), a non-empty
+/// predicateType, a predicate that is an object when present. ErrorCode::parse for bad JSON (and repeated
+/// member names), ErrorCode::verify (message naming the field) for a structurally wrong statement. The
+/// predicate is validated and sliced out, not parsed into a DOM.
 util::Result<Statement> parse_statement(std::string_view json, const std::string& path);
 
 }  // namespace purser::signing

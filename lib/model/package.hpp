@@ -51,6 +51,9 @@ struct Package {
   Scope scope = Scope::required;
   std::string license;       ///< declared licence as an SPDX expression, or free text; empty = unknown
   std::string download_url;  ///< where the package manager fetched it from, if recorded
+  /// The organisation (or person) that supplies the package (NTIA "supplier name"; CycloneDX
+  /// component.supplier.name, SPDX PackageSupplier without its "Organization: " prefix); empty = unknown.
+  std::string supplier;
   std::vector<Hash> hashes;
   std::vector<util::Location> locations;  ///< every file it was found in (sorted, unique)
   std::vector<Property> properties;       ///< sorted by name then value
@@ -84,6 +87,10 @@ struct Metadata {
   std::string tool_version;
   std::int64_t timestamp = 0;  ///< seconds since the epoch (UTC)
   std::string source_target;   ///< what was scanned, as the user named it ("dir:examples/app")
+  /// Who made the document (NTIA "author of SBOM data"): names of people or organisations, in document order
+  /// (CycloneDX metadata.authors, SPDX creationInfo.creators "Person: "/"Organization: "). Empty = not stated;
+  /// the tool is tool_name, never an author.
+  std::vector<std::string> authors;
 };
 
 /// A complete inventory: the root component, its packages, the edges, what went wrong.

@@ -1,0 +1,281 @@
+// purser verify: check an attestation (DSSE envelope, Sigstore bundle or .intoto.jsonl) against trusted
+// keys, the expected predicate type, the artifact it must be about, and a policy.
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cmd/attest_common.hpp"
+#include "cmd/verify_policy.hpp"
+#include "lib/source/image_ref.hpp"
+#include "lib/util/file.hpp"
+#include "signing/bundle.hpp"
+#include "signing/predicate.hpp"
+
+namespace purser::cmd {
+
+namespace {
+
+struct VerifyFlags {
+  std::string attestation;
+  std::vector<std::string> keys;
+  unsigned threshold = 1;
+  std::string type;
+  std::string artifact;
+  std::string image;
+  std::string policy;
+  std::string output = "text";
+};
+
+enum class Verdict { pass, fail, skip };
+
+struct Check {
+  std::string name;
+  Verdict verdict = Verdict::skip;
+  std::string detail;
+};
+
+// The verdict for one envelope: every check in order; later checks are skipped after a failure that makes
+// them meaningless (an unsigned payload is never parsed as a statement).
+struct EnvelopeReport {
+  std::vector<Check> checks;
+  std::string predicate_type;
+  std::string predicate;
+  bool ok() const {
+    for (const auto& c : checks)
+      if (c.verdict == Verdict::fail) return false;
+    return true;
+  }
+};
+
+const char* verdict_word(Verdict v) { return v == Verdict::pass ? "PASS" : v == Verdict::fail ? "FAIL" : "SKIP"; }
+
+// Digests an --artifact: a file (sha256, sha512) or an image target (its manifest digest).
+util::Result<std::vector<std::pair<std::string, std::string>>> artifact_digests(const VerifyFlags& flags) {
+  PURSER_TRY_ASSIGN(subjects, resolve_subjects({flags.artifact}, flags.image));
+  return subjects.front().digests;
+}
+
+// A subject matches when it shares at least one algorithm with the artifact and every shared one agrees.
+bool subject_matches(const signing::Subject& subject, const std::vector<std::pair<std::string, std::string>>& want) {
+  bool shared = false;
+  for (const auto& [alg, hex] : want)
+    for (const auto& [salg, shex] : subject.digests)
+      if (alg == salg) {
+        if (hex != shex) return false;
+        shared = true;
+      }
+  return shared;
+}
+
+EnvelopeReport check_envelope(const signing::Envelope& envelope, const std::vector<signing::PublicKey>& keys,
+                              const VerifyFlags& flags, const std::string& want_type,
+                              const std::vector<std::pair<std::string, std::string>>* artifact,
+                              const std::string& shown) {
+  EnvelopeReport r;
+  // 1. Signatures: at least --threshold distinct trusted keys (DSSE protocol.md: verify over PAE).
+  auto sig = signing::verify_envelope(envelope, keys);
+  Check s{"signatures", Verdict::pass, ""};
+  std::string signers, why;
+  for (const auto& c : sig.signatures) {
+    if (c.verified)
+      signers += (signers.empty() ? "" : ", ") + c.trusted_keyid.substr(0, 12);
+    else if (why.empty())
+      why = c.reason;
+  }
+  if (sig.distinct_keys >= flags.threshold && flags.threshold > 0) {
+    s.detail = std::to_string(sig.distinct_keys) + " trusted key(s) signed, threshold " +
+               std::to_string(flags.threshold) + " (" + signers + ")";
+  } else {
+    s.verdict = Verdict::fail;
+    s.detail = std::to_string(sig.distinct_keys) + " of " + std::to_string(envelope.signatures.size()) +
+               " signature(s) verified by a trusted key, threshold " + std::to_string(flags.threshold);
+    if (envelope.signatures.empty()) s.detail = "the envelope has no signatures";
+    if (!why.empty()) s.detail += ": " + why;
+  }
+  r.checks.push_back(s);
+  bool signed_ok = s.verdict == Verdict::pass;
+
+  // 2. Payload type: in-toto statements only.
+  Check p{"payload type", Verdict::skip, envelope.payload_type};
+  if (signed_ok) {
+    p.verdict = envelope.payload_type == signing::k_intoto_payload_type ? Verdict::pass : Verdict::fail;
+    if (p.verdict == Verdict::fail)
+      p.detail = "expected " + std::string(signing::k_intoto_payload_type) + ", got " + envelope.payload_type;
+  }
+  r.checks.push_back(p);
+
+  // 3. Statement structure; 4. predicate type; 5. subject. Only a signed in-toto payload is parsed.
+  Check st{"statement", Verdict::skip, "not checked: the payload is not trusted"};
+  Check pt{"predicate type", Verdict::skip, ""};
+  Check su{"artifact", Verdict::skip, artifact ? "" : "no --artifact given"};
+  if (signed_ok && p.verdict == Verdict::pass) {
+    auto statement = signing::parse_statement(envelope.payload, shown);
+    if (!statement.ok()) {
+      st.verdict = Verdict::fail;
+      st.detail = statement.error().message;
+    } else {
+      st.verdict = Verdict::pass;
+      st.detail = "in-toto Statement v1, " + std::to_string(statement->subjects.size()) + " subject(s)";
+      r.predicate_type = statement->predicate_type;
+      r.predicate = std::move(statement->predicate_json);
+      pt.detail = statement->predicate_type;
+      if (want_type.empty()) {
+        pt.verdict = Verdict::pass;
+      } else if (statement->predicate_type == want_type) {
+        pt.verdict = Verdict::pass;
+      } else {
+        pt.verdict = Verdict::fail;
+        pt.detail = "expected " + want_type + ", got " + statement->predicate_type;
+      }
+      if (artifact) {
+        su.verdict = Verdict::fail;
+        for (const auto& subject : statement->subjects)
+          if (subject_matches(subject, *artifact)) {
+            su.verdict = Verdict::pass;
+            su.detail = "\"" + subject.name + "\" " + artifact->front().first + ":" + artifact->front().second;
+            break;
+          }
+        if (su.verdict == Verdict::fail)
+          su.detail = flags.artifact + " (" + artifact->front().first + ":" + artifact->front().second +
+                      ") is not a subject of the statement";
+      }
+    }
+  }
+  r.checks.push_back(st);
+  r.checks.push_back(pt);
+  r.checks.push_back(su);
+  return r;
+}
+
+int run_verify(const VerifyFlags& flags) {
+  auto fail = [](const util::Error& e) {
+    print_error(e);
+    return exit_code_for(e);
+  };
+  if (flags.output != "text" && flags.output != "json")
+    return fail(util::make_error(util::ErrorCode::usage, "unknown --output: " + flags.output + " (text or json)"));
+  if (flags.threshold == 0)
+    return fail(util::make_error(util::ErrorCode::usage, "--threshold must be at least 1"));
+  if (flags.threshold > flags.keys.size())
+    return fail(util::make_error(util::ErrorCode::usage,
+                                 "--threshold " + std::to_string(flags.threshold) + " needs at least that many --key"));
+  std::string want_type;
+  if (!flags.type.empty()) {
+    auto t = signing::predicate_type_uri(flags.type);
+    if (!t.ok()) return fail(t.error());
+    want_type = *t;
+  }
+  auto keys = load_public_keys(flags.keys);
+  if (!keys.ok()) return fail(keys.error());
+  std::optional<policy::Policy> rules;
+  if (!flags.policy.empty()) {
+    auto loaded = load_policy_file(flags.policy);
+    if (!loaded.ok()) return fail(loaded.error());
+    rules.emplace(std::move(*loaded));
+  }
+  std::vector<std::pair<std::string, std::string>> digests;
+  if (!flags.artifact.empty()) {
+    auto d = artifact_digests(flags);
+    if (!d.ok()) return fail(d.error());
+    digests = std::move(*d);
+  }
+  auto bytes = util::read_file(flags.attestation);
+  if (!bytes.ok()) return fail(bytes.error());
+  std::string shown = flags.attestation == "-" ? "<stdin>" : flags.attestation;
+  auto file = signing::read_attestations(*bytes, shown);
+  if (!file.ok()) return fail(file.error());
+  bytes->clear();
+  bytes->shrink_to_fit();
+
+  std::vector<EnvelopeReport> reports;
+  std::vector<policy::Attestation> verified;
+  for (std::size_t i = 0; i < file->envelopes.size(); ++i) {
+    reports.push_back(check_envelope(file->envelopes[i], *keys, flags, want_type,
+                                     flags.artifact.empty() ? nullptr : &digests, shown));
+    auto& r = reports.back();
+    std::string name = file->envelopes.size() > 1 ? shown + "#" + std::to_string(i + 1) : shown;
+    // Only what a trusted signature covered reaches the policy.
+    if (r.ok()) verified.push_back({name, r.predicate_type, std::move(r.predicate)});
+  }
+  std::optional<policy::PolicyReport> outcome;
+  std::size_t verified_count = verified.size();
+  if (rules) outcome = evaluate_policy_now(*rules, std::move(verified));
+  bool ok = verified_count != 0 && (!outcome || outcome->passed());
+
+  const char* kind = file->format == signing::AttestationFormat::bundle  ? "bundle"
+                     : file->format == signing::AttestationFormat::jsonl ? "jsonl"
+                                                                         : "envelope";
+  if (flags.output == "json") {
+    nlohmann::json j;
+    j["attestation"] = shown;
+    j["format"] = kind;
+    j["verified"] = ok;
+    j["envelopes"] = nlohmann::json::array();
+    for (const auto& r : reports) {
+      nlohmann::json e;
+      e["verified"] = r.ok();
+      e["predicateType"] = r.predicate_type;
+      e["checks"] = nlohmann::json::array();
+      for (const auto& c : r.checks)
+        e["checks"].push_back({{"check", c.name},
+                               {"verdict", c.verdict == Verdict::pass   ? "pass"
+                                           : c.verdict == Verdict::fail ? "fail"
+                                                                        : "skip"},
+                               {"detail", c.detail}});
+      j["envelopes"].push_back(std::move(e));
+    }
+    if (outcome) j["policy"] = nlohmann::json::parse(outcome->to_json());
+    std::string text = j.dump(2) + "\n";
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  } else {
+    bool color = terminal().color;
+    auto paint = [&](Verdict v) {
+      if (!color) return std::string(verdict_word(v));
+      const char* c = v == Verdict::pass ? "\033[32m" : v == Verdict::fail ? "\033[31m" : "\033[2m";
+      return std::string(c) + verdict_word(v) + "\033[0m";
+    };
+    if (file->format == signing::AttestationFormat::jsonl)
+      std::printf("%s: %zu envelope(s) in JSON lines\n", shown.c_str(), file->envelopes.size());
+    else
+      std::printf("%s: %s\n", shown.c_str(),
+                  file->format == signing::AttestationFormat::bundle ? "Sigstore bundle" : "DSSE envelope");
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+      if (reports.size() > 1) std::printf("envelope %zu:\n", i + 1);
+      for (const auto& c : reports[i].checks)
+        std::printf("  %s  %-15s %s\n", paint(c.verdict).c_str(), c.name.c_str(), c.detail.c_str());
+    }
+    if (outcome) std::fputs(outcome->to_text(color).c_str(), stdout);
+    if (ok)
+      std::printf("verified: %zu attestation(s)%s\n", verified_count, outcome ? " and the policy" : "");
+    else if (verified_count == 0)
+      std::printf("not verified: no attestation passed every check\n");
+    else
+      std::printf("not verified: the policy failed\n");
+  }
+  std::fflush(stdout);
+  return ok ? k_exit_ok : k_exit_findings;
+}
+
+}  // namespace
+
+Verb verify_verb() {
+  return {"verify", "verify an attestation's signatures, subject, predicate type and policy",
+          [](CLI::App& sub) -> std::function<int()> {
+            auto flags = std::make_shared<VerifyFlags>();
+            sub.add_option("attestation", flags->attestation,
+                           "DSSE envelope, Sigstore bundle or .intoto.jsonl file ('-' = stdin)")
+                ->required();
+            sub.add_option("--key", flags->keys, "trusted public key PEM (repeatable)")->required();
+            sub.add_option("--threshold", flags->threshold, "distinct trusted keys that must have signed (default 1)");
+            sub.add_option("--type", flags->type,
+                           "required predicate type: cyclonedx, spdx, slsa-provenance, openvex, or a URI");
+            sub.add_option("--artifact", flags->artifact,
+                           "the artifact that must be a subject: FILE, docker-archive:FILE, oci-dir:DIR, oci-archive:FILE");
+            sub.add_option("--image", flags->image, "pick one image (NAME:TAG) when an archive holds several");
+            sub.add_option("--policy", flags->policy, "policy YAML to apply to the verified attestations");
+            sub.add_option("--output", flags->output, "text (default) or json");
+            return [flags] { return run_verify(*flags); };
+          }};
+}
+
+}  // namespace purser::cmd
