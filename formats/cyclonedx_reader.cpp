@@ -285,7 +285,7 @@ struct CycloneDxCollector::State {
 };
 
 CycloneDxCollector::CycloneDxCollector(const std::string& path, const LineIndex& lines)
-    : m(std::make_unique<State>(path, lines)) {}
+    : m_state(std::make_unique<State>(path, lines)) {}
 CycloneDxCollector::~CycloneDxCollector() = default;
 
 bool CycloneDxCollector::owns_top_member(std::string_view key) {
@@ -329,7 +329,7 @@ Decision CycloneDxCollector::member(Role role, const std::vector<std::string>& k
 }
 
 void CycloneDxCollector::unit(Unit& u) {
-  State& s = *m;
+  State& s = *m_state;
   switch (u.role) {
     case Role::cdx_component: {
       Entry e;
@@ -386,7 +386,7 @@ void CycloneDxCollector::unit(Unit& u) {
 }
 
 util::Result<ReadSbom> CycloneDxCollector::finish(Unit&& top) {
-  State& s = *m;
+  State& s = *m_state;
   JsonValue doc = top.tree.root();
   auto offset_of = [&](std::string_view key) -> std::size_t {
     for (const auto& [k, o] : top.member_offsets)

@@ -2,7 +2,7 @@
 // A small, fast, non-recursive JSON (RFC 8259) event scanner and the flat tree the SBOM readers build from its
 // events (internal to formats/, not part of the public API).
 //
-// Why not nlohmann: its SAX parser reads through a per-character input adapter (measured under 100 MB/s) and
+// Why not nlohmann: its SAX parser reads through a per-character input adapter (measured under 50 MB/s) and
 // exposes no positions, and its DOM costs one allocation per member. This scanner works on a contiguous buffer,
 // reports each token's byte offset, and lets the receiver skip a value without producing events or copying its
 // strings; a Tree keeps one unit (a component, a relationship) in two reusable vectors.

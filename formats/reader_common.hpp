@@ -136,7 +136,7 @@ class CycloneDxCollector {
 
  private:
   struct State;
-  std::unique_ptr<State> m;
+  std::unique_ptr<State> m_state;
 };
 
 /// Collects the units of an SPDX 2.x JSON document (spdx_reader.cpp); same protocol as CycloneDxCollector.
@@ -146,14 +146,18 @@ class SpdxCollector {
   ~SpdxCollector();
   SpdxCollector(const SpdxCollector&) = delete;
   SpdxCollector& operator=(const SpdxCollector&) = delete;
+  /// Whether `key` is a top-level member this reader wants.
   static bool owns_top_member(std::string_view key);
+  /// Member rules for the top unit (keys[0] is one this reader owns) and for its own roles.
   static Decision member(Role role, const std::vector<std::string>& keys, std::size_t depth);
+  /// A package, relationship, file or snippet unit.
   void unit(Unit& u);
+  /// Builds the document once the whole input was read; ErrorCode::unsupported for an SPDX version other than 2.x.
   util::Result<ReadSbom> finish(Unit&& top);
 
  private:
   struct State;
-  std::unique_ptr<State> m;
+  std::unique_ptr<State> m_state;
 };
 
 }  // namespace purser::formats::detail

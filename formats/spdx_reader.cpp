@@ -256,7 +256,7 @@ struct SpdxCollector::State {
 };
 
 SpdxCollector::SpdxCollector(const std::string& path, const LineIndex& lines)
-    : m(std::make_unique<State>(path, lines)) {}
+    : m_state(std::make_unique<State>(path, lines)) {}
 SpdxCollector::~SpdxCollector() = default;
 
 bool SpdxCollector::owns_top_member(std::string_view key) {
@@ -290,7 +290,7 @@ Decision SpdxCollector::member(Role role, const std::vector<std::string>& keys, 
 }
 
 void SpdxCollector::unit(Unit& u) {
-  State& s = *m;
+  State& s = *m_state;
   switch (u.role) {
     case Role::spdx_package: {
       Entry e;
@@ -351,7 +351,7 @@ std::string resolve_license_refs(const std::string& expr, const std::unordered_m
 }  // namespace
 
 util::Result<ReadSbom> SpdxCollector::finish(Unit&& top) {
-  State& s = *m;
+  State& s = *m_state;
   JsonValue doc = top.tree.root();
   auto offset_of = [&](std::string_view key) -> std::size_t {
     for (const auto& [k, o] : top.member_offsets)
@@ -385,24 +385,22 @@ util::Result<ReadSbom> SpdxCollector::finish(Unit&& top) {
       else
         s.warn_at(off, "/creationInfo/created", "invalid date-time " + quote_text(*created) + ": ignored");
     }
-    {
-      for (JsonValue c : s.array(ci, "creators", "/creationInfo", off)) {
-        if (!c.is_string()) continue;
-        std::string_view v = util::trim(c.str());
-        if (v.rfind("Tool:", 0) == 0) {
-          // "Tool: name-version": the version is what follows the last '-' when it starts with a digit.
-          if (!d.metadata.tool_name.empty()) continue;
-          std::string tool = actor_name(v);
-          std::size_t dash = tool.rfind('-');
-          if (dash != std::string::npos && dash + 1 < tool.size() && tool[dash + 1] >= '0' && tool[dash + 1] <= '9') {
-            d.metadata.tool_version = tool.substr(dash + 1);
-            tool.resize(dash);
-          }
-          d.metadata.tool_name = tool;
-        } else if (v.rfind("Person:", 0) == 0 || v.rfind("Organization:", 0) == 0) {
-          std::string who = actor_name(v);
-          if (!who.empty()) d.metadata.authors.push_back(std::move(who));
+    for (JsonValue c : s.array(ci, "creators", "/creationInfo", off)) {
+      if (!c.is_string()) continue;
+      std::string_view v = util::trim(c.str());
+      if (v.rfind("Tool:", 0) == 0) {
+        // "Tool: name-version": the version is what follows the last '-' when it starts with a digit.
+        if (!d.metadata.tool_name.empty()) continue;
+        std::string tool = actor_name(v);
+        std::size_t dash = tool.rfind('-');
+        if (dash != std::string::npos && dash + 1 < tool.size() && tool[dash + 1] >= '0' && tool[dash + 1] <= '9') {
+          d.metadata.tool_version = tool.substr(dash + 1);
+          tool.resize(dash);
         }
+        d.metadata.tool_name = tool;
+      } else if (v.rfind("Person:", 0) == 0 || v.rfind("Organization:", 0) == 0) {
+        std::string who = actor_name(v);
+        if (!who.empty()) d.metadata.authors.push_back(std::move(who));
       }
     }
   }

@@ -198,6 +198,16 @@ util::Status check_supported(const EVP_PKEY* key, const std::string& path) {
                     "unsupported key type " + algorithm + ": use ecdsa-p256, ecdsa-p384, ed25519 or rsa", {path});
 }
 
+// A private key whose stored public half does not belong to it (a corrupt file, or a decryption that happened to
+// pass the padding check) would sign what its own .pub never verifies; OpenSSL's pairwise check catches it.
+bool pairwise_consistent(EVP_PKEY* key) {
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr);
+  bool ok = ctx != nullptr && EVP_PKEY_pairwise_check(ctx) == 1;
+  EVP_PKEY_CTX_free(ctx);
+  ERR_clear_error();
+  return ok;
+}
+
 std::string der_of(const EVP_PKEY* key) {
   if (key == nullptr) return "";
   unsigned char* der = nullptr;
@@ -376,6 +386,9 @@ util::Result<PrivateKey> PrivateKey::from_pem(std::string_view pem, std::string_
   }
   auto owned = own(decoded);
   if (auto ok = check_supported(decoded, path); !ok) return ok.error();
+  if (!pairwise_consistent(decoded))
+    return make_error(ErrorCode::parse, "invalid private key: its public half does not match the private key",
+                      {path});
   PrivateKey out;
   out.m_key = std::move(owned);
   return out;

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <utility>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -459,7 +459,8 @@ class Evaluator {
   // `strict`: acceptable means allowed and not denied; otherwise only "not denied".
   bool passes(const LicenseNode& node, bool strict) const {
     switch (node.kind) {
-      case LicenseNode::Kind::license: return leaf(node, strict);
+      case LicenseNode::Kind::license:
+        return leaf(node, strict);
       case LicenseNode::Kind::all_of:
         for (const auto& c : node.children)
           if (!passes(c, strict)) return false;
@@ -524,10 +525,14 @@ std::string join(const std::vector<std::string>& items) {
 
 const char* to_string(LicenseVerdict verdict) {
   switch (verdict) {
-    case LicenseVerdict::allowed: return "allowed";
-    case LicenseVerdict::denied: return "denied";
-    case LicenseVerdict::not_allowed: return "not-allowed";
-    case LicenseVerdict::unknown: return "unknown";
+    case LicenseVerdict::allowed:
+      return "allowed";
+    case LicenseVerdict::denied:
+      return "denied";
+    case LicenseVerdict::not_allowed:
+      return "not-allowed";
+    case LicenseVerdict::unknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -590,7 +595,8 @@ LicenseDecision LicenseRules::evaluate(std::string_view expression) const {
   ev.blame(tree, out);
   std::string reason;
   if (!out.denied.empty()) reason = "denied: " + join(out.denied);
-  if (!out.not_allowed.empty()) reason += (reason.empty() ? "" : "; ") + std::string("not allowed: ") + join(out.not_allowed);
+  if (!out.not_allowed.empty())
+    reason += (reason.empty() ? "" : "; ") + std::string("not allowed: ") + join(out.not_allowed);
   out.reason = std::move(reason);
   return out;
 }

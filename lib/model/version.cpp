@@ -475,9 +475,12 @@ struct MavenItem {
 
   bool is_null() const {
     switch (kind) {
-      case Kind::number: return text.empty();
-      case Kind::qualifier: return text.empty();
-      case Kind::list: return items.empty();
+      case Kind::number:
+        return text.empty();
+      case Kind::qualifier:
+        return text.empty();
+      case Kind::list:
+        return items.empty();
     }
     return false;
   }
@@ -540,7 +543,8 @@ MavenItem parse_maven(std::string_view version) {
     char c = s[i];
     if (c == '.' || c == '-' || c == '_') {
       // Empty tokens are 0.
-      list->items.push_back(i == start ? maven_number("0") : item(digits, std::string_view(s).substr(start, i - start)));
+      list->items.push_back(i == start ? maven_number("0")
+                                       : item(digits, std::string_view(s).substr(start, i - start)));
       start = i + 1;
       if (c != '.') descend();
     } else if (is_digit(c)) {
@@ -685,13 +689,20 @@ int compare_gem(const Gem& a, const Gem& b) {
 
 const char* to_string(VersionScheme scheme) {
   switch (scheme) {
-    case VersionScheme::semver: return "semver";
-    case VersionScheme::pep440: return "pep440";
-    case VersionScheme::deb: return "deb";
-    case VersionScheme::rpm: return "rpm";
-    case VersionScheme::maven: return "maven";
-    case VersionScheme::golang: return "golang";
-    case VersionScheme::gem: return "gem";
+    case VersionScheme::semver:
+      return "semver";
+    case VersionScheme::pep440:
+      return "pep440";
+    case VersionScheme::deb:
+      return "deb";
+    case VersionScheme::rpm:
+      return "rpm";
+    case VersionScheme::maven:
+      return "maven";
+    case VersionScheme::golang:
+      return "golang";
+    case VersionScheme::gem:
+      return "gem";
   }
   return "semver";
 }
@@ -718,13 +729,16 @@ bool is_valid_version(VersionScheme scheme, std::string_view version) {
       Pep440 v;
       return parse_pep440(version, v);
     }
-    case VersionScheme::deb: return valid_deb(version);
+    case VersionScheme::deb:
+      return valid_deb(version);
     case VersionScheme::rpm: {
       std::string_view t = util::trim(version);
       return !t.empty() && std::none_of(t.begin(), t.end(), [](char c) { return c == ' ' || c == '\t'; });
     }
-    case VersionScheme::maven: return !util::trim(version).empty();
-    case VersionScheme::gem: return valid_gem(version);
+    case VersionScheme::maven:
+      return !util::trim(version).empty();
+    case VersionScheme::gem:
+      return valid_gem(version);
   }
   return false;
 }
@@ -736,11 +750,16 @@ int compare_versions(VersionScheme scheme, std::string_view a, std::string_view 
       // Go's "+incompatible" is build metadata, ignored like any other; pseudo-versions are
       // pre-releases whose identifiers sort by their timestamps.
       return compare_parsed<Semver>(a, b, parse_semver, compare_semver);
-    case VersionScheme::pep440: return compare_parsed<Pep440>(a, b, parse_pep440, compare_pep440);
-    case VersionScheme::deb: return compare_deb(a, b);
-    case VersionScheme::rpm: return compare_rpm(a, b);
-    case VersionScheme::maven: return compare_maven(a, b);
-    case VersionScheme::gem: return compare_parsed<Gem>(a, b, parse_gem, compare_gem);
+    case VersionScheme::pep440:
+      return compare_parsed<Pep440>(a, b, parse_pep440, compare_pep440);
+    case VersionScheme::deb:
+      return compare_deb(a, b);
+    case VersionScheme::rpm:
+      return compare_rpm(a, b);
+    case VersionScheme::maven:
+      return compare_maven(a, b);
+    case VersionScheme::gem:
+      return compare_parsed<Gem>(a, b, parse_gem, compare_gem);
   }
   return compare_generic(a, b);
 }
@@ -753,13 +772,20 @@ int compare_versions(std::string_view ecosystem, std::string_view a, std::string
 
 const char* to_string(VersionComparator op) {
   switch (op) {
-    case VersionComparator::any: return "*";
-    case VersionComparator::eq: return "=";
-    case VersionComparator::ne: return "!=";
-    case VersionComparator::lt: return "<";
-    case VersionComparator::le: return "<=";
-    case VersionComparator::gt: return ">";
-    case VersionComparator::ge: return ">=";
+    case VersionComparator::any:
+      return "*";
+    case VersionComparator::eq:
+      return "=";
+    case VersionComparator::ne:
+      return "!=";
+    case VersionComparator::lt:
+      return "<";
+    case VersionComparator::le:
+      return "<=";
+    case VersionComparator::gt:
+      return ">";
+    case VersionComparator::ge:
+      return ">=";
   }
   return "=";
 }
@@ -782,13 +808,20 @@ bool satisfies(VersionScheme scheme, std::string_view version, const VersionCons
   if (c.op == VersionComparator::any) return true;
   int cmp = compare_versions(scheme, version, c.version);
   switch (c.op) {
-    case VersionComparator::any: return true;
-    case VersionComparator::eq: return cmp == 0;
-    case VersionComparator::ne: return cmp != 0;
-    case VersionComparator::lt: return cmp < 0;
-    case VersionComparator::le: return cmp <= 0;
-    case VersionComparator::gt: return cmp > 0;
-    case VersionComparator::ge: return cmp >= 0;
+    case VersionComparator::any:
+      return true;
+    case VersionComparator::eq:
+      return cmp == 0;
+    case VersionComparator::ne:
+      return cmp != 0;
+    case VersionComparator::lt:
+      return cmp < 0;
+    case VersionComparator::le:
+      return cmp <= 0;
+    case VersionComparator::gt:
+      return cmp > 0;
+    case VersionComparator::ge:
+      return cmp >= 0;
   }
   return false;
 }
@@ -867,9 +900,9 @@ util::Result<VersionRange> VersionRange::parse(std::string_view text, std::strin
       char c = scheme[k];
       if (c >= 'A' && c <= 'Z') return range_error("the versioning scheme must be lowercase", p.offsets[5 + k]);
       if (!is_alnum(c) && c != '.' && c != '+' && c != '-')
-        return range_error("unexpected '" + util::printable(std::string_view(&scheme[k], 1)) +
-                               "' in the versioning scheme",
-                           p.offsets[5 + k]);
+        return range_error(
+            "unexpected '" + util::printable(std::string_view(&scheme[k], 1)) + "' in the versioning scheme",
+            p.offsets[5 + k]);
     }
     r.m_vers = true;
     r.m_ecosystem = scheme;
@@ -938,7 +971,8 @@ util::Result<VersionRange> VersionRange::parse(std::string_view text, std::strin
     for (std::size_t m = 1; m < order.size(); ++m) {
       if (compare_versions(vs, list[order[m - 1]].version, list[order[m]].version) == 0) {
         std::size_t later = std::max(where[order[m - 1]], where[order[m]]);
-        return range_error("version '" + util::printable(list[order[m]].version, 60) + "' appears more than once", later);
+        return range_error("version '" + util::printable(list[order[m]].version, 60) + "' appears more than once",
+                           later);
       }
     }
     // Contiguous comparators: ignoring "!=", "=" is followed only by "=", ">" or ">="; ignoring
@@ -1001,7 +1035,9 @@ util::Result<VersionRange> VersionRange::parse(std::string_view text, std::strin
       skip_spaces();
       std::string op_text = at == i ? "" : std::string(text.substr(at, i - at));
       if (i >= text.size() || text[i] == ',' || text[i] == '|') {
-        return range_error(op_text.empty() ? "expected a version" : "expected a version after '" + std::string(util::trim(op_text)) + "'", i);
+        return range_error(op_text.empty() ? "expected a version"
+                                           : "expected a version after '" + std::string(util::trim(op_text)) + "'",
+                           i);
       }
       if (text[i] == '^' || text[i] == '~')
         return range_error("'" + std::string(1, text[i]) + "' ranges are not supported (use >= and <)", i);
@@ -1021,7 +1057,8 @@ util::Result<VersionRange> VersionRange::parse(std::string_view text, std::strin
       std::size_t comma = i;
       ++i;
       skip_spaces();
-      if (i >= text.size() || text[i] == ',' || text[i] == '|') return range_error("expected a constraint after ','", comma + 1);
+      if (i >= text.size() || text[i] == ',' || text[i] == '|')
+        return range_error("expected a constraint after ','", comma + 1);
     } else if (i < text.size() && text[i] == '|' && text.compare(i, 2, "||") != 0) {
       return range_error("single '|' (alternatives are separated by '||')", i);
     }

@@ -34,8 +34,10 @@ bool is_valid_version(VersionScheme scheme, std::string_view version);
 
 /// Compares two versions: < 0 when `a` sorts before `b`, 0 when the scheme calls them equal
 /// ("1.0" and "1.0.0" in PEP 440, "1.0" and "1.0-0" in dpkg, "1.ga" and "1" in Maven), > 0 after.
-/// Never fails and is a total order: a version the scheme cannot parse sorts before every valid
-/// one, and such versions compare among themselves by runs of digits (numerically) and letters.
+/// Never fails. Antisymmetric, and transitive for versions that follow the scheme: a version the
+/// scheme cannot parse sorts before every valid one, and such versions compare among themselves by
+/// runs of digits (numerically) and letters. Maven orders every string the way Maven does, which is
+/// not transitive for some qualifier-only strings ("0.0.0-beta1" < "0" < "x" < "0.0.0-beta1").
 int compare_versions(VersionScheme scheme, std::string_view a, std::string_view b);
 /// Same, with the scheme chosen by version_scheme(ecosystem).
 int compare_versions(std::string_view ecosystem, std::string_view a, std::string_view b);

@@ -11,8 +11,8 @@
 #include <unordered_set>
 #include <utility>
 
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
 
 #include "formats/reader.hpp"
 #include "formats/validate.hpp"
@@ -90,12 +90,23 @@ std::optional<std::int64_t> parse_duration(std::string_view s) {
     if (i == start || i >= s.size()) return std::nullopt;
     std::int64_t unit = 0;
     switch (s[i]) {
-      case 's': unit = 1; break;
-      case 'm': unit = k_minute; break;
-      case 'h': unit = k_hour; break;
-      case 'd': unit = k_day; break;
-      case 'w': unit = k_week; break;
-      default: return std::nullopt;
+      case 's':
+        unit = 1;
+        break;
+      case 'm':
+        unit = k_minute;
+        break;
+      case 'h':
+        unit = k_hour;
+        break;
+      case 'd':
+        unit = k_day;
+        break;
+      case 'w':
+        unit = k_week;
+        break;
+      default:
+        return std::nullopt;
     }
     ++i;
     if (n > k_max_duration / unit) return std::nullopt;
@@ -203,16 +214,16 @@ class Loader {
     return where.empty() ? what : where + ": " + what;
   }
 
-  // A mapping's fields by name; keys must be unique strings from `allowed`.
+  // A mapping's fields by name; keys must be unique strings, and from `allowed` unless `any_key`.
   std::map<std::string, Field> read_map(const YAML::Node& node, const std::string& where,
-                                        std::initializer_list<std::string_view> allowed) {
+                                        std::initializer_list<std::string_view> allowed, bool any_key = false) {
     std::map<std::string, Field> out;
     // Iterate by value: yaml-cpp's iterator-> returns a proxy, so a reference to it->first dangles.
     for (const auto& kv : node) {
       const YAML::Node& key = kv.first;
       if (!key.IsScalar()) throw LoadError{context(where, "keys must be strings"), line_of(key)};
       std::string name = key.Scalar();
-      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
+      if (!any_key && std::find(allowed.begin(), allowed.end(), name) == allowed.end())
         throw LoadError{context(where, "unknown key " + quote(name) + " (expected " + join_names(allowed) + ")"),
                         line_of(key)};
       if (!out.emplace(name, Field{key, kv.second}).second)
@@ -227,11 +238,12 @@ class Loader {
     return l ? l : line_of(f.key);
   }
 
-  std::string scalar(const Field& f, const std::string& where, const std::string& key, bool allow_empty = false) {
+  std::string scalar(const Field& f, const std::string& where, const std::string& key) {
     if (f.value.IsNull()) throw LoadError{context(where, key + " needs a value"), line_of(f.key)};
     if (!f.value.IsScalar()) throw LoadError{context(where, key + " must be a string"), value_line(f)};
     std::string s = f.value.Scalar();
-    if (!allow_empty && util::trim(s).empty()) throw LoadError{context(where, key + " must not be empty"), value_line(f)};
+    if (util::trim(s).empty())
+      throw LoadError{context(where, key + " must not be empty"), value_line(f)};
     return s;
   }
 
@@ -255,10 +267,8 @@ class Loader {
   Rule load_rule(const YAML::Node& node, std::size_t index) {
     std::string where = "rules[" + std::to_string(index) + "]";
     if (!node.IsMap()) throw LoadError{where + " must be a mapping with a type", line_of(node)};
-    // Every key any rule type accepts; each type then refuses the ones that are not its own.
-    auto fields = read_map(node, where,
-                           {"id", "type", "description", "predicateTypes", "components", "allow", "deny", "unknown",
-                            "elements", "maxAge"});
+    // Keys are checked once the type is known, so the message can list that type's own keys.
+    auto fields = read_map(node, where, {}, true);
     Rule rule;
     rule.location = util::Location{m_path, line_of(node)};
     auto type_field = fields.find("type");
@@ -276,13 +286,21 @@ class Loader {
     if (auto it = fields.find("description"); it != fields.end())
       rule.description = scalar(it->second, where, "description");
     std::string ctx = "rule " + quote(rule.id);
+    // Refuses keys that are not common or the type's own: a key of another rule type is named as
+    // such, anything else is unknown.
     auto only = [&](std::initializer_list<std::string_view> own) {
+      static constexpr std::string_view k_common[] = {"id", "type", "description"};
+      static constexpr std::string_view k_any_rule[] = {"predicateTypes", "components", "allow", "deny",
+                                                        "unknown",        "elements",   "maxAge"};
       for (const auto& [name, f] : fields) {
-        if (name == "id" || name == "type" || name == "description") continue;
-        if (std::find(own.begin(), own.end(), name) == own.end())
-          throw LoadError{ctx + ": key " + quote(name) + " does not apply to " + type + " rules" +
-                              (own.size() ? " (expected " + join_names(own) + ")" : std::string()),
+        if (std::find(std::begin(k_common), std::end(k_common), name) != std::end(k_common)) continue;
+        if (std::find(own.begin(), own.end(), name) != own.end()) continue;
+        std::string expected = "id, type, description" + (own.size() ? ", " + join_names(own) : std::string());
+        if (std::find(std::begin(k_any_rule), std::end(k_any_rule), name) != std::end(k_any_rule))
+          throw LoadError{ctx + ": key " + quote(name) + " does not apply to " + type + " rules (expected " + expected +
+                              ")",
                           line_of(f.key)};
+        throw LoadError{ctx + ": unknown key " + quote(name) + " (expected " + expected + ")", line_of(f.key)};
       }
     };
     auto need = [&](const char* key) -> const Field& {
@@ -294,10 +312,8 @@ class Loader {
     if (type == "requirePredicates") {
       only({"predicateTypes"});
       RequirePredicatesRule r;
-      for (auto& [t, line] : scalar_list(need("predicateTypes"), ctx, "predicateTypes")) {
-        (void)line;
-        r.predicate_types.push_back(std::string(util::trim(t)));
-      }
+      for (const auto& item : scalar_list(need("predicateTypes"), ctx, "predicateTypes"))
+        r.predicate_types.push_back(std::string(util::trim(item.first)));
       rule.spec = std::move(r);
     } else if (type == "sbomSchema") {
       only({});
@@ -312,12 +328,13 @@ class Loader {
       only({"elements"});
       NtiaRule r;
       if (auto it = fields.find("elements"); it != fields.end()) {
-        static constexpr NtiaElement k_all[] = {NtiaElement::supplier,     NtiaElement::name,   NtiaElement::version,
-                                                NtiaElement::unique_id,    NtiaElement::dependencies,
-                                                NtiaElement::author,       NtiaElement::timestamp};
+        static constexpr NtiaElement k_all[] = {NtiaElement::supplier,  NtiaElement::name,         NtiaElement::version,
+                                                NtiaElement::unique_id, NtiaElement::dependencies, NtiaElement::author,
+                                                NtiaElement::timestamp};
         for (const auto& item : scalar_list(it->second, ctx, "elements")) {
           const std::string& e = item.first;
-          auto found = std::find_if(std::begin(k_all), std::end(k_all), [&](NtiaElement x) { return e == to_string(x); });
+          auto found =
+              std::find_if(std::begin(k_all), std::end(k_all), [&](NtiaElement x) { return e == to_string(x); });
           if (found == std::end(k_all))
             throw LoadError{ctx + ": unknown element " + quote(e) +
                                 " (expected supplier, name, version, uniqueId, dependencies, author, timestamp)",
@@ -357,7 +374,8 @@ class Loader {
     for (std::size_t i = 0; i < f.value.size(); ++i) {
       YAML::Node item = f.value[i];
       std::string where = ctx + ": components[" + std::to_string(i) + "]";
-      if (!item.IsMap()) throw LoadError{where + " must be a mapping with a purl", line_of(item) ? line_of(item) : value_line(f)};
+      if (!item.IsMap())
+        throw LoadError{where + " must be a mapping with a purl", line_of(item) ? line_of(item) : value_line(f)};
       auto fields = read_map(item, where, {"purl", "versions", "reason"});
       auto purl = fields.find("purl");
       if (purl == fields.end()) throw LoadError{where + ": missing purl", line_of(item)};
@@ -372,8 +390,9 @@ class Loader {
         auto range = model::VersionRange::parse(text, wildcard_type ? std::string_view() : std::string_view(type));
         if (!range.ok()) throw LoadError{where + ": versions: " + range.error().message, value_line(it->second)};
         if (!range->is_vers() && wildcard_type)
-          throw LoadError{where + ": versions: a purl pattern with a wildcard type needs a vers: range, which names "
-                                  "its versioning scheme",
+          throw LoadError{where +
+                              ": versions: a purl pattern with a wildcard type needs a vers: range, which names "
+                              "its versioning scheme",
                           value_line(it->second)};
         if (range->is_vers() && !wildcard_type && range->ecosystem() != "all" && range->ecosystem() != "none" &&
             model::version_scheme(range->ecosystem()) != model::version_scheme(type))
@@ -400,9 +419,10 @@ class Loader {
         return "bad character in the type";
     std::string_view path = rest.substr(slash + 1);
     if (path.empty()) return "expected pkg:<type>/<name>";
-    if (path.find_first_of("?#") != std::string_view::npos) return "qualifiers and subpaths are not matched; remove them";
-    if (auto last = path.rfind('/'); path.substr(last == std::string_view::npos ? 0 : last + 1).find('@') !=
-                                     std::string_view::npos)
+    if (path.find_first_of("?#") != std::string_view::npos)
+      return "qualifiers and subpaths are not matched; remove them";
+    if (auto last = path.rfind('/');
+        path.substr(last == std::string_view::npos ? 0 : last + 1).find('@') != std::string_view::npos)
       return "must not include a version; use versions";
     std::string decoded;
     for (std::size_t i = 0; i < path.size(); ++i) {
@@ -529,7 +549,9 @@ class Evaluator {
       }
     }
     std::size_t n = rule.predicate_types.size();
-    finish(r, n == 1 ? "the required predicate type is present" : "all " + std::to_string(n) + " required predicate types are present",
+    finish(r,
+           n == 1 ? "the required predicate type is present"
+                  : "all " + std::to_string(n) + " required predicate types are present",
            std::to_string(missing) + " of " + plural(n, "required predicate type", "required predicate types") +
                (missing == 1 ? " is missing" : " are missing"));
   }
@@ -560,7 +582,9 @@ class Evaluator {
     }
     std::string valid;
     for (const auto& f : formats) valid += (valid.empty() ? "" : ", ") + f;
-    finish(r, list.size() == 1 ? "the SBOM is valid " + valid : "all " + std::to_string(list.size()) + " SBOMs are valid (" + valid + ")",
+    finish(r,
+           list.size() == 1 ? "the SBOM is valid " + valid
+                            : "all " + std::to_string(list.size()) + " SBOMs are valid (" + valid + ")",
            violations > 0 ? plural(violations, "schema violation", "schema violations")
                           : plural(unvalidated, "SBOM could not be validated", "SBOMs could not be validated"));
   }
@@ -571,7 +595,8 @@ class Evaluator {
       auto purl = model::Purl::parse(p.purl);
       if (purl.ok()) {
         std::string name = purl->type == "pypi" ? model::pep503_normalize(purl->name) : purl->name;
-        return util::to_lower("pkg:" + purl->type + "/" + (purl->namespace_.empty() ? "" : purl->namespace_ + "/") + name);
+        return util::to_lower("pkg:" + purl->type + "/" + (purl->namespace_.empty() ? "" : purl->namespace_ + "/") +
+                              name);
       }
     }
     if (p.ecosystem.empty() || p.name.empty()) return {};
@@ -627,12 +652,15 @@ class Evaluator {
         }))
       return;
     finish(r, "acceptable licenses on all " + plural(total, "component", "components"),
-           bad > 0 ? "unacceptable licenses on " + std::to_string(bad) + " of " + plural(total, "component", "components")
-                   : unreadable(r));
+           bad > 0
+               ? "unacceptable licenses on " + std::to_string(bad) + " of " + plural(total, "component", "components")
+               : unreadable(r));
   }
 
   void check(const NtiaRule& rule, RuleResult& r) {
-    auto wants = [&](NtiaElement e) { return std::find(rule.elements.begin(), rule.elements.end(), e) != rule.elements.end(); };
+    auto wants = [&](NtiaElement e) {
+      return std::find(rule.elements.begin(), rule.elements.end(), e) != rule.elements.end();
+    };
     std::size_t total = 0, lacking = 0, documents = 0;
     if (!for_each_sbom(r, [&](const model::Document& doc, const Attestation& a) {
           std::unordered_set<std::string> orphans;
@@ -668,7 +696,8 @@ class Evaluator {
     std::string fail;
     if (lacking > 0) fail = std::to_string(lacking) + " of " + plural(total, "component", "components");
     if (documents > 0)
-      fail += (fail.empty() ? "" : " and ") + (documents == 1 ? std::string("the document") : plural(documents, "document", "documents"));
+      fail += (fail.empty() ? "" : " and ") +
+              (documents == 1 ? std::string("the document") : plural(documents, "document", "documents"));
     fail = fail.empty() ? unreadable(r) : "minimum elements missing for " + fail;
     finish(r, "minimum elements present for " + plural(total, "component", "components") + " and the document", fail);
   }
@@ -688,19 +717,18 @@ class Evaluator {
                                        rfc3339(m_evidence.now) + ")",
                                    a.name});
           } else if (age > rule.seconds) {
-            r.offenders.push_back({"document", "",
-                                   "created " + rfc3339(ts) + ", " + format_duration(age) + " ago, older than " +
-                                       rule.text,
-                                   a.name});
+            r.offenders.push_back(
+                {"document", "",
+                 "created " + rfc3339(ts) + ", " + format_duration(age) + " ago, older than " + rule.text, a.name});
           } else {
             ages += (ages.empty() ? "" : ", ") + (age <= 0 ? std::string("just now") : format_duration(age) + " ago");
           }
         }))
       return;
     finish(r, "created " + ages + " (limit " + rule.text + ")",
-           r.offenders.size() == 1 ? r.offenders.front().why
-                                   : plural(r.offenders.size(), "SBOM is", "SBOMs are") + " too old or undated (limit " +
-                                         rule.text + ")");
+           r.offenders.size() == 1
+               ? r.offenders.front().why
+               : plural(r.offenders.size(), "SBOM is", "SBOMs are") + " too old or undated (limit " + rule.text + ")");
   }
 
   const Evidence& m_evidence;
@@ -719,28 +747,38 @@ bool is_sbom_predicate_type(std::string_view t) {
 
 const char* to_string(NtiaElement element) {
   switch (element) {
-    case NtiaElement::supplier: return "supplier";
-    case NtiaElement::name: return "name";
-    case NtiaElement::version: return "version";
-    case NtiaElement::unique_id: return "uniqueId";
-    case NtiaElement::dependencies: return "dependencies";
-    case NtiaElement::author: return "author";
-    case NtiaElement::timestamp: return "timestamp";
+    case NtiaElement::supplier:
+      return "supplier";
+    case NtiaElement::name:
+      return "name";
+    case NtiaElement::version:
+      return "version";
+    case NtiaElement::unique_id:
+      return "uniqueId";
+    case NtiaElement::dependencies:
+      return "dependencies";
+    case NtiaElement::author:
+      return "author";
+    case NtiaElement::timestamp:
+      return "timestamp";
   }
   return "name";
 }
 
 const char* Rule::type() const {
-  static constexpr const char* k_types[] = {"requirePredicates", "sbomSchema", "denyComponents",
+  static constexpr const char* k_types[] = {"requirePredicates", "sbomSchema",          "denyComponents",
                                             "licenses",          "ntiaMinimumElements", "maxAge"};
   return k_types[spec.index()];
 }
 
 const char* to_string(Verdict verdict) {
   switch (verdict) {
-    case Verdict::pass: return "pass";
-    case Verdict::fail: return "fail";
-    case Verdict::skip: return "skip";
+    case Verdict::pass:
+      return "pass";
+    case Verdict::fail:
+      return "fail";
+    case Verdict::skip:
+      return "skip";
   }
   return "skip";
 }

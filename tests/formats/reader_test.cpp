@@ -439,7 +439,7 @@ TEST(ReadSbom, CycloneDxLicenseAcknowledgements) {
                                       {"generic:d@1", "MIT AND ISC"},
                                   }));
   EXPECT_EQ(diagnostics(r.document),
-            std::vector<std::string>{"x.json:8: /components/3/licenses/2: expected a license id, name or expression: "
+            std::vector<std::string>{"x.json:7: /components/3/licenses/2: expected a license id, name or expression: "
                                      "ignored"});
 }
 
@@ -504,6 +504,16 @@ TEST(ReadSbom, DiagnosticLinesPastTheFirstBlocks) {
   EXPECT_EQ(diagnostics(r.document),
             (std::vector<std::string>{"x.json:150001: /components/0/version: missing for \"a\"",
                                       "x.json:150003: /components/1/version: missing for \"b\""}));
+}
+
+TEST(ReadSbom, CycloneDxWithoutSpecVersionAndWithAStrangeMetadata) {
+  ReadSbom r = read_ok("{\"bomFormat\": \"CycloneDX\",\n\"metadata\": [],\n\"services\": {}}", "x.json");
+  EXPECT_EQ(r.spec_version, "");
+  EXPECT_EQ(diagnostics(r.document), (std::vector<std::string>{
+                                         "x.json:1: /specVersion: missing: read as 1.6",
+                                         "x.json:2: /metadata: expected an object, found array: ignored",
+                                         "x.json:3: /services: expected an array, found object: ignored",
+                                     }));
 }
 
 TEST(ReadSbom, DeeplyNestedComponentsAreFlattenedWithContainsEdges) {

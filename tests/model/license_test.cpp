@@ -338,7 +338,8 @@ TEST(LicenseRules, EntryErrors) {
   ASSERT_TRUE(st.ok());  // parentheses around one license are still one license
   st = r.deny("GPL-2.0-only WITH");
   ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.error().message, "invalid license 'GPL-2.0-only WITH': expected a license exception id at end of expression");
+  EXPECT_EQ(st.error().message,
+            "invalid license 'GPL-2.0-only WITH': expected a license exception id at end of expression");
   st = r.allow("");
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().message, "invalid license '': empty expression");

@@ -29,7 +29,8 @@ void expect_ascending(const char* ecosystem, const std::vector<std::string>& ver
 
 void expect_equal(const char* ecosystem, const std::vector<std::string>& versions) {
   for (const auto& a : versions)
-    for (const auto& b : versions) EXPECT_EQ(compare_versions(ecosystem, a, b), 0) << ecosystem << ": " << a << " == " << b;
+    for (const auto& b : versions)
+      EXPECT_EQ(compare_versions(ecosystem, a, b), 0) << ecosystem << ": " << a << " == " << b;
 }
 
 // compare is a total preorder on `versions`: antisymmetric and transitive.
@@ -160,8 +161,8 @@ TEST(CompareDeb, TildeSortsBeforeEverythingEvenTheEnd) {
 }
 
 TEST(CompareDeb, EpochUpstreamRevision) {
-  expect_ascending("deb", {"1.0~rc1-1", "1.0-1", "1.0-1ubuntu1", "1.0-1+b1", "1.0-1.1", "1.0-2", "1.0-10",
-                           "1.0+dfsg-1", "1.0.1-1", "2.30-1", "2.30a-1", "1:0.9-1", "2:0.1"});
+  expect_ascending("deb", {"1.0~rc1-1", "1.0-1", "1.0-1ubuntu1", "1.0-1+b1", "1.0-1.1", "1.0-2", "1.0-10", "1.0+dfsg-1",
+                           "1.0.1-1", "2.30-1", "2.30a-1", "1:0.9-1", "2:0.1"});
   expect_equal("deb", {"1.0", "1.0-0", "0:1.0", "1.00", "0:1.0-0"});
   // Non-digit characters: letters sort before punctuation.
   expect_ascending("deb", {"1.0a", "1.0z", "1.0+", "1.0."});
@@ -229,8 +230,8 @@ TEST(CompareMaven, QualifierOrder) {
 
 // RubyGems Gem::Version: letters make a pre-release, which sorts before the release.
 TEST(CompareGem, PrereleasesAndSegments) {
-  expect_ascending("gem", {"0.9", "1.0.a", "1.0.a9", "1.0.a10", "1.0.b", "1.0.b1", "1.0.b2", "1.0.0-rc1",
-                           "1.0.0.rc1", "1.0", "1.0.1", "1.9", "1.10"});
+  expect_ascending("gem", {"0.9", "1.0.a", "1.0.a9", "1.0.a10", "1.0.b", "1.0.b1", "1.0.b2", "1.0.0-rc1", "1.0.0.rc1",
+                           "1.0", "1.0.1", "1.9", "1.10"});
   expect_equal("gem", {"1", "1.0", "1.0.0", " 1.0 "});
   expect_equal("gem", {"1.a", "1.0.a", "1.0.a.0"});
   expect_equal("gem", {"1.0-rc1", "1.0.pre.rc1"});
@@ -264,7 +265,7 @@ TEST(VersRange, SpecExamples) {
   EXPECT_FALSE(a.contains("1.9.9"));
 
   auto b = range("vers:pypi/0.0.0|0.0.1|0.0.2|0.0.3|1.0|2.0pre1");
-  EXPECT_TRUE(b.contains("1.0.0"));  // PEP 440 equality
+  EXPECT_TRUE(b.contains("1.0.0"));   // PEP 440 equality
   EXPECT_TRUE(b.contains("2.0rc1"));  // "pre" spells "rc"
   EXPECT_FALSE(b.contains("0.0.4"));
 
@@ -278,7 +279,8 @@ TEST(VersRange, SpecExamples) {
   auto d = range("vers:maven/>=1.0.0-beta1|<=1.7.5|>=7.0.0-M1|<=7.0.7|>=7.1.0|<=7.1.2|>=8.0.0-M1|<=8.0.1");
   for (const char* in : {"1.0.0-beta1", "1.0.0", "1.7.5", "7.0.0-M1", "7.0.0", "7.1.1", "8.0.1"})
     EXPECT_TRUE(d.contains(in)) << in;
-  for (const char* out : {"0.9", "1.0.0-alpha1", "2.0", "7.0.8", "7.1.3", "8.0.2"}) EXPECT_FALSE(d.contains(out)) << out;
+  for (const char* out : {"0.9", "1.0.0-alpha1", "2.0", "7.0.8", "7.1.3", "8.0.2"})
+    EXPECT_FALSE(d.contains(out)) << out;
 }
 
 TEST(VersRange, BoundsAreInclusiveOrExclusiveAsWritten) {
@@ -368,8 +370,10 @@ TEST(VersRange, Errors) {
   EXPECT_EQ(range_error("vers:npm/%zz"), "invalid version range: bad percent-escape in version at offset 9");
   EXPECT_EQ(range_error("vers:npm/1.0%4"), "invalid version range: bad percent-escape in version at offset 12");
   EXPECT_EQ(range_error("vers:all/1.0"), "invalid version range: vers:all takes only '*' at offset 9");
-  EXPECT_EQ(range_error("vers:npm/>=1.*"), "invalid version range: unexpected '*' in version (percent-encode it) at offset 13");
-  EXPECT_EQ(range_error("vers:npm/>=1|=<2"), "invalid version range: unexpected '<' in version (percent-encode it) at offset 14");
+  EXPECT_EQ(range_error("vers:npm/>=1.*"),
+            "invalid version range: unexpected '*' in version (percent-encode it) at offset 13");
+  EXPECT_EQ(range_error("vers:npm/>=1|=<2"),
+            "invalid version range: unexpected '<' in version (percent-encode it) at offset 14");
 }
 
 TEST(ShorthandRange, Comparators) {
@@ -438,7 +442,8 @@ TEST(ShorthandRange, Errors) {
   EXPECT_EQ(range_error(">=1.0,"), "invalid version range: expected a constraint after ',' at offset 6");
   EXPECT_EQ(range_error(">=1.0,,<2"), "invalid version range: expected a constraint after ',' at offset 6");
   EXPECT_EQ(range_error(",1.0"), "invalid version range: expected a version at offset 0");
-  EXPECT_EQ(range_error("<1 | >2"), "invalid version range: single '|' (alternatives are separated by '||') at offset 3");
+  EXPECT_EQ(range_error("<1 | >2"),
+            "invalid version range: single '|' (alternatives are separated by '||') at offset 3");
   EXPECT_EQ(range_error("1.0 || "), "invalid version range: empty alternative at offset 6");
   EXPECT_EQ(range_error("|| 1.0"), "invalid version range: empty alternative at offset 0");
   EXPECT_EQ(range_error("* || 1.0"), "invalid version range: '*' must be the only constraint at offset 0");

@@ -14,8 +14,8 @@
 
 using purser::policy::Attestation;
 using purser::policy::DenyComponentsRule;
-using purser::policy::Evidence;
 using purser::policy::evaluate;
+using purser::policy::Evidence;
 using purser::policy::LicensesRule;
 using purser::policy::load_policy;
 using purser::policy::MaxAgeRule;
@@ -146,7 +146,8 @@ TEST(LoadPolicy, EveryRuleType) {
     ids.push_back(r.id);
     types.push_back(r.type());
   }
-  EXPECT_EQ(ids, (std::vector<std::string>{"attestations", "sbom-schema", "banned-components", "licenses", "ntia", "fresh"}));
+  EXPECT_EQ(
+      ids, (std::vector<std::string>{"attestations", "sbom-schema", "banned-components", "licenses", "ntia", "fresh"}));
   EXPECT_EQ(types, (std::vector<std::string>{"requirePredicates", "sbomSchema", "denyComponents", "licenses",
                                              "ntiaMinimumElements", "maxAge"}));
   EXPECT_EQ(p.rules[0].description, "an SBOM and SLSA provenance were signed");
@@ -175,10 +176,10 @@ TEST(LoadPolicy, Defaults) {
   EXPECT_EQ(p.name, "");
   ASSERT_EQ(p.rules.size(), 2u);
   EXPECT_EQ(p.rules[0].id, "ntiaMinimumElements");
-  EXPECT_EQ(std::get<NtiaRule>(p.rules[0].spec).elements,
-            (std::vector<NtiaElement>{NtiaElement::supplier, NtiaElement::name, NtiaElement::version,
-                                      NtiaElement::unique_id, NtiaElement::dependencies, NtiaElement::author,
-                                      NtiaElement::timestamp}));
+  EXPECT_EQ(
+      std::get<NtiaRule>(p.rules[0].spec).elements,
+      (std::vector<NtiaElement>{NtiaElement::supplier, NtiaElement::name, NtiaElement::version, NtiaElement::unique_id,
+                                NtiaElement::dependencies, NtiaElement::author, NtiaElement::timestamp}));
   Policy sub = load(policy_with("  - type: ntiaMinimumElements\n    elements: [author, name, author]\n"));
   EXPECT_EQ(std::get<NtiaRule>(sub.rules[0].spec).elements,
             (std::vector<NtiaElement>{NtiaElement::author, NtiaElement::name}));
@@ -227,19 +228,24 @@ TEST(LoadPolicyErrors, YamlAndTopLevel) {
   EXPECT_EQ(load_error("apiVersion: purser.dev/policy/v1\n  rules: x\n"),
             "p.yaml:2: invalid policy: illegal map value");
   EXPECT_EQ(load_error("apiVersion: a\n---\napiVersion: b\n"), "p.yaml:3: invalid policy: more than one YAML document");
-  EXPECT_EQ(load_error("rules: []\n"), "p.yaml:1: invalid policy: missing apiVersion (expected 'purser.dev/policy/v1')");
-  EXPECT_EQ(load_error("# v0\napiVersion: purser.dev/policy/v0\nrules: []\n"),
-            "p.yaml:2: invalid policy: unsupported apiVersion 'purser.dev/policy/v0' (expected 'purser.dev/policy/v1')");
+  EXPECT_EQ(load_error("rules: []\n"),
+            "p.yaml:1: invalid policy: missing apiVersion (expected 'purser.dev/policy/v1')");
+  EXPECT_EQ(
+      load_error("# v0\napiVersion: purser.dev/policy/v0\nrules: []\n"),
+      "p.yaml:2: invalid policy: unsupported apiVersion 'purser.dev/policy/v0' (expected 'purser.dev/policy/v1')");
   EXPECT_EQ(load_error("apiVersion: purser.dev/policy/v1\nrule: []\n"),
             "p.yaml:2: invalid policy: unknown key 'rule' (expected apiVersion, name, description, rules)");
   EXPECT_EQ(load_error("apiVersion: purser.dev/policy/v1\nname: a\nname: b\n"),
             "p.yaml:3: invalid policy: duplicate key 'name'");
-  EXPECT_EQ(load_error("apiVersion: purser.dev/policy/v1\nname: {a: 1}\n"), "p.yaml:2: invalid policy: name must be a string");
-  EXPECT_EQ(load_error("apiVersion: purser.dev/policy/v1\nname:\nrules: []\n"), "p.yaml:2: invalid policy: name needs a value");
+  EXPECT_EQ(load_error("apiVersion: purser.dev/policy/v1\nname: {a: 1}\n"),
+            "p.yaml:2: invalid policy: name must be a string");
+  EXPECT_EQ(load_error("apiVersion: purser.dev/policy/v1\nname:\nrules: []\n"),
+            "p.yaml:2: invalid policy: name needs a value");
   EXPECT_EQ(load_error("apiVersion: purser.dev/policy/v1\n"), "p.yaml:1: invalid policy: missing rules");
   EXPECT_EQ(load_error("apiVersion: purser.dev/policy/v1\nrules: []\n"),
             "p.yaml:2: invalid policy: rules must be a non-empty list");
-  EXPECT_EQ(load_error("apiVersion: purser.dev/policy/v1\nrules:\n"), "p.yaml:2: invalid policy: rules must be a non-empty list");
+  EXPECT_EQ(load_error("apiVersion: purser.dev/policy/v1\nrules:\n"),
+            "p.yaml:2: invalid policy: rules must be a non-empty list");
   EXPECT_EQ(load_error("apiVersion: purser.dev/policy/v1\n[a]: 1\n"), "p.yaml:2: invalid policy: keys must be strings");
 }
 
@@ -251,12 +257,14 @@ TEST(LoadPolicyErrors, Rules) {
             "p.yaml:4: invalid policy: rules[1]: unknown rule type 'nope' (expected requirePredicates, sbomSchema, "
             "denyComponents, licenses, ntiaMinimumElements, maxAge)");
   EXPECT_EQ(load_error(policy_with("  - type: licenses\n    alow: [MIT]\n")),
-            "p.yaml:4: invalid policy: rules[0]: unknown key 'alow' (expected id, type, description, predicateTypes, "
-            "components, allow, deny, unknown, elements, maxAge)");
+            "p.yaml:4: invalid policy: rule 'licenses': unknown key 'alow' (expected id, type, description, allow, "
+            "deny, unknown)");
   EXPECT_EQ(load_error(policy_with("  - type: maxAge\n    maxAge: 1d\n    allow: [MIT]\n")),
-            "p.yaml:5: invalid policy: rule 'maxAge': key 'allow' does not apply to maxAge rules (expected maxAge)");
+            "p.yaml:5: invalid policy: rule 'maxAge': key 'allow' does not apply to maxAge rules (expected id, type, "
+            "description, maxAge)");
   EXPECT_EQ(load_error(policy_with("  - type: sbomSchema\n    elements: [name]\n")),
-            "p.yaml:4: invalid policy: rule 'sbomSchema': key 'elements' does not apply to sbomSchema rules");
+            "p.yaml:4: invalid policy: rule 'sbomSchema': key 'elements' does not apply to sbomSchema rules (expected "
+            "id, type, description)");
   EXPECT_EQ(load_error(policy_with("  - type: sbomSchema\n  - type: sbomSchema\n")),
             "p.yaml:4: invalid policy: duplicate rule id 'sbomSchema' (first at line 3)");
   EXPECT_EQ(load_error(policy_with("  - type: sbomSchema\n    id: a\n  - id: a\n    type: maxAge\n    maxAge: 1d\n")),
@@ -269,8 +277,9 @@ TEST(LoadPolicyErrors, Rules) {
             "p.yaml:3: invalid policy: rule 'requirePredicates': missing predicateTypes");
   EXPECT_EQ(load_error(policy_with("  - type: requirePredicates\n    predicateTypes: https://x\n")),
             "p.yaml:4: invalid policy: rule 'requirePredicates': predicateTypes must be a non-empty list");
-  EXPECT_EQ(load_error(policy_with("  - type: requirePredicates\n    predicateTypes:\n      - https://x\n      - [y]\n")),
-            "p.yaml:6: invalid policy: rule 'requirePredicates': predicateTypes[1] must be a string");
+  EXPECT_EQ(
+      load_error(policy_with("  - type: requirePredicates\n    predicateTypes:\n      - https://x\n      - [y]\n")),
+      "p.yaml:6: invalid policy: rule 'requirePredicates': predicateTypes[1] must be a string");
   EXPECT_EQ(load_error(policy_with("  - type: requirePredicates\n    predicateTypes: [\"\"]\n")),
             "p.yaml:4: invalid policy: rule 'requirePredicates': predicateTypes[0] must not be empty");
 }
@@ -291,19 +300,24 @@ TEST(LoadPolicyErrors, Licenses) {
 }
 
 TEST(LoadPolicyErrors, DenyComponents) {
-  auto deny = [](const std::string& items) { return load_error(policy_with("  - type: denyComponents\n    components:\n" + items)); };
+  auto deny = [](const std::string& items) {
+    return load_error(policy_with("  - type: denyComponents\n    components:\n" + items));
+  };
   EXPECT_EQ(load_error(policy_with("  - type: denyComponents\n    components: pkg:npm/x\n")),
             "p.yaml:4: invalid policy: rule 'denyComponents': components must be a non-empty list");
   EXPECT_EQ(deny("      - pkg:npm/x\n"),
             "p.yaml:5: invalid policy: rule 'denyComponents': components[0] must be a mapping with a purl");
-  EXPECT_EQ(deny("      - reason: x\n"), "p.yaml:5: invalid policy: rule 'denyComponents': components[0]: missing purl");
+  EXPECT_EQ(deny("      - reason: x\n"),
+            "p.yaml:5: invalid policy: rule 'denyComponents': components[0]: missing purl");
   EXPECT_EQ(deny("      - purl: pkg:npm/a\n        version: 1\n"),
             "p.yaml:6: invalid policy: rule 'denyComponents': components[0]: unknown key 'version' (expected purl, "
             "versions, reason)");
-  EXPECT_EQ(deny("      - purl: npm/lodash\n"),
-            "p.yaml:5: invalid policy: rule 'denyComponents': components[0]: purl 'npm/lodash': must start with 'pkg:'");
-  EXPECT_EQ(deny("      - purl: pkg:npm\n"),
-            "p.yaml:5: invalid policy: rule 'denyComponents': components[0]: purl 'pkg:npm': expected pkg:<type>/<name>");
+  EXPECT_EQ(
+      deny("      - purl: npm/lodash\n"),
+      "p.yaml:5: invalid policy: rule 'denyComponents': components[0]: purl 'npm/lodash': must start with 'pkg:'");
+  EXPECT_EQ(
+      deny("      - purl: pkg:npm\n"),
+      "p.yaml:5: invalid policy: rule 'denyComponents': components[0]: purl 'pkg:npm': expected pkg:<type>/<name>");
   EXPECT_EQ(deny("      - purl: pkg:npm/lodash@4.17.20\n"),
             "p.yaml:5: invalid policy: rule 'denyComponents': components[0]: purl 'pkg:npm/lodash@4.17.20': must not "
             "include a version; use versions");
@@ -337,9 +351,10 @@ TEST(LoadPolicyErrors, NtiaAndMaxAge) {
                   "': expected numbers with units s, m, h, d or w (\"30d\", \"1d12h\"), at most 100 years")
         << bad;
   }
-  EXPECT_EQ(load_error(policy_with("  - type: maxAge\n    maxAge: 99999999999999999999999d\n")),
-            "p.yaml:4: invalid policy: rule 'maxAge': maxAge: bad duration '99999999999999999999999d': expected numbers "
-            "with units s, m, h, d or w (\"30d\", \"1d12h\"), at most 100 years");
+  EXPECT_EQ(
+      load_error(policy_with("  - type: maxAge\n    maxAge: 99999999999999999999999d\n")),
+      "p.yaml:4: invalid policy: rule 'maxAge': maxAge: bad duration '99999999999999999999999d': expected numbers "
+      "with units s, m, h, d or w (\"30d\", \"1d12h\"), at most 100 years");
 }
 
 // ---- evaluation ----
@@ -353,10 +368,12 @@ TEST(RequirePredicates, PassAndFail) {
   EXPECT_EQ(ok.reason, "all 2 required predicate types are present");
   EXPECT_TRUE(report.passed());
 
-  const RuleResult& missing = run_one(rule, evidence({Attestation{"x", "https://cyclonedx.org/bom/v1.6", "{}"}}), report);
+  const RuleResult& missing =
+      run_one(rule, evidence({Attestation{"x", "https://cyclonedx.org/bom/v1.6", "{}"}}), report);
   EXPECT_EQ(missing.verdict, Verdict::fail);
   EXPECT_EQ(missing.reason, "1 of 2 required predicate types is missing");
-  EXPECT_EQ(whys(missing), std::vector<std::string>{"https://slsa.dev/provenance/v1: no attestation has this predicate type"});
+  EXPECT_EQ(whys(missing),
+            std::vector<std::string>{"https://slsa.dev/provenance/v1: no attestation has this predicate type"});
   EXPECT_FALSE(report.passed());
 
   const RuleResult& none = run_one(rule, evidence({}), report);
@@ -365,7 +382,8 @@ TEST(RequirePredicates, PassAndFail) {
 
 TEST(SbomSchema, ValidInvalidUnreadableAndAbsent) {
   PolicyReport report;
-  const RuleResult& ok = run_one("  - type: sbomSchema\n", evidence({sbom(cdx({{"a", "1.0.0", "pkg:npm/a@1.0.0", "MIT"}}))}), report);
+  const RuleResult& ok =
+      run_one("  - type: sbomSchema\n", evidence({sbom(cdx({{"a", "1.0.0", "pkg:npm/a@1.0.0", "MIT"}}))}), report);
   EXPECT_EQ(ok.verdict, Verdict::pass) << ok.reason << (ok.offenders.empty() ? "" : ok.offenders[0].why);
   EXPECT_EQ(ok.reason, "the SBOM is valid CycloneDX 1.6");
 
@@ -399,36 +417,40 @@ TEST(DenyComponents, PurlPatternsAndVersionRanges) {
       "      - purl: pkg:deb/debian/openssl\n        versions: \"vers:deb/<3.0.11-1~deb12u1\"\n"
       "      - purl: pkg:pypi/PyYAML\n        versions: \">=5.1, <5.4\"\n";
   PolicyReport report;
-  const RuleResult& clean = run_one(rule,
-                                    evidence({sbom(cdx({{"lodash", "4.17.21", "pkg:npm/lodash@4.17.21", "MIT"},
-                                                        {"evil", "1.0.0", "pkg:npm/evil@1.0.0", "MIT"},
-                                                        {"openssl", "3.0.11-1~deb12u1", "pkg:deb/debian/openssl@3.0.11-1~deb12u1?arch=amd64", "Apache-2.0"},
-                                                        {"PyYAML", "5.4", "pkg:pypi/pyyaml@5.4", "MIT"}}))}),
-                                    report);
+  const RuleResult& clean = run_one(
+      rule,
+      evidence({sbom(
+          cdx({{"lodash", "4.17.21", "pkg:npm/lodash@4.17.21", "MIT"},
+               {"evil", "1.0.0", "pkg:npm/evil@1.0.0", "MIT"},
+               {"openssl", "3.0.11-1~deb12u1", "pkg:deb/debian/openssl@3.0.11-1~deb12u1?arch=amd64", "Apache-2.0"},
+               {"PyYAML", "5.4", "pkg:pypi/pyyaml@5.4", "MIT"}}))}),
+      report);
   EXPECT_EQ(clean.verdict, Verdict::pass) << ::testing::PrintToString(whys(clean));
   EXPECT_EQ(clean.reason, "no denied component among 4");
 
   const RuleResult& dirty = run_one(
       rule,
-      evidence({sbom(cdx({{"lodash", "4.17.20", "pkg:npm/lodash@4.17.20", "MIT"},
-                          {"logger", "1.0.0", "pkg:npm/%40evil/logger@1.0.0", "MIT"},
-                          {"deep", "2.0.0", "pkg:npm/%40evil/deep@2.0.0", "MIT"},
-                          {"openssl", "3.0.9-1", "pkg:deb/debian/openssl@3.0.9-1?arch=amd64", "Apache-2.0"},
-                          {"openssl", "3.0.11-1~deb12u1~rc1", "pkg:deb/debian/openssl@3.0.11-1~deb12u1~rc1", "Apache-2.0"},
-                          {"PyYAML", "5.3.1", "pkg:pypi/PyYAML@5.3.1", "MIT"},
-                          {"other", "1.0.0", "pkg:npm/other@1.0.0", "MIT"}}))}),
+      evidence(
+          {sbom(cdx({{"lodash", "4.17.20", "pkg:npm/lodash@4.17.20", "MIT"},
+                     {"logger", "1.0.0", "pkg:npm/%40evil/logger@1.0.0", "MIT"},
+                     {"deep", "2.0.0", "pkg:npm/%40evil/deep@2.0.0", "MIT"},
+                     {"openssl", "3.0.9-1", "pkg:deb/debian/openssl@3.0.9-1?arch=amd64", "Apache-2.0"},
+                     {"openssl", "3.0.11-1~deb12u1~rc1", "pkg:deb/debian/openssl@3.0.11-1~deb12u1~rc1", "Apache-2.0"},
+                     {"PyYAML", "5.3.1", "pkg:pypi/PyYAML@5.3.1", "MIT"},
+                     {"other", "1.0.0", "pkg:npm/other@1.0.0", "MIT"}}))}),
       report);
   EXPECT_EQ(dirty.verdict, Verdict::fail);
   EXPECT_EQ(dirty.reason, "6 denied components among 7");
-  EXPECT_EQ(whys(dirty),
-            (std::vector<std::string>{
-                "pkg:deb/debian/openssl@3.0.11-1~deb12u1~rc1: matches pkg:deb/debian/openssl vers:deb/<3.0.11-1~deb12u1",
-                "pkg:deb/debian/openssl@3.0.9-1?arch=amd64: matches pkg:deb/debian/openssl vers:deb/<3.0.11-1~deb12u1",
-                "pkg:npm/%40evil/deep@2.0.0: matches pkg:npm/@evil/*",
-                "pkg:npm/%40evil/logger@1.0.0: matches pkg:npm/@evil/*",
-                "pkg:npm/lodash@4.17.20: matches pkg:npm/lodash <4.17.21: CVE-2021-23337",
-                "pkg:pypi/pyyaml@5.3.1: matches pkg:pypi/PyYAML >=5.1, <5.4",
-            }));
+  EXPECT_EQ(
+      whys(dirty),
+      (std::vector<std::string>{
+          "pkg:deb/debian/openssl@3.0.11-1~deb12u1~rc1: matches pkg:deb/debian/openssl vers:deb/<3.0.11-1~deb12u1",
+          "pkg:deb/debian/openssl@3.0.9-1?arch=amd64: matches pkg:deb/debian/openssl vers:deb/<3.0.11-1~deb12u1",
+          "pkg:npm/%40evil/deep@2.0.0: matches pkg:npm/@evil/*",
+          "pkg:npm/%40evil/logger@1.0.0: matches pkg:npm/@evil/*",
+          "pkg:npm/lodash@4.17.20: matches pkg:npm/lodash <4.17.21: CVE-2021-23337",
+          "pkg:pypi/pyyaml@5.3.1: matches pkg:pypi/PyYAML >=5.1, <5.4",
+      }));
   EXPECT_EQ(dirty.offenders[4].purl, "pkg:npm/lodash@4.17.20");
 }
 
@@ -445,12 +467,13 @@ TEST(DenyComponents, UnknownVersionsAndWildcards) {
                           {"mod", "v1.2.3", "pkg:golang/github.com/evil/deep/mod@v1.2.3", "MIT"},
                           {"mod", "v2.0.0", "pkg:golang/github.com/Evil/mod@v2.0.0", "MIT"}}))}),
       report);
-  EXPECT_EQ(whys(r), (std::vector<std::string>{
-                         "pkg:cargo/left-pad@0.1: matches pkg:*/left-pad",
-                         "pkg:golang/github.com/evil/deep/mod@v1.2.3: matches pkg:golang/github.com/evil/* vers:golang/<v2.0.0",
-                         "pkg:npm/left-pad@1.3.0: matches pkg:*/left-pad",
-                         "pkg:npm/lodash: matches pkg:npm/lodash and its version is unknown (denied: <4.17.21)",
-                     }));
+  EXPECT_EQ(whys(r),
+            (std::vector<std::string>{
+                "pkg:cargo/left-pad@0.1: matches pkg:*/left-pad",
+                "pkg:golang/github.com/evil/deep/mod@v1.2.3: matches pkg:golang/github.com/evil/* vers:golang/<v2.0.0",
+                "pkg:npm/left-pad@1.3.0: matches pkg:*/left-pad",
+                "pkg:npm/lodash: matches pkg:npm/lodash and its version is unknown (denied: <4.17.21)",
+            }));
 }
 
 TEST(Licenses, ExpressionLogicFromTheIssue) {
@@ -463,22 +486,23 @@ TEST(Licenses, ExpressionLogicFromTheIssue) {
   EXPECT_EQ(ok.verdict, Verdict::pass);
   EXPECT_EQ(ok.reason, "acceptable licenses on all 2 components");
 
-  const RuleResult& bad = run_one(
-      rule,
-      evidence({sbom(cdx({{"and", "1.0.0", "pkg:npm/and@1.0.0", "MIT AND GPL-3.0-only"},
-                          {"isc", "1.0.0", "pkg:npm/isc@1.0.0", "ISC"},
-                          {"none", "1.0.0", "pkg:npm/none@1.0.0", ""},
-                          {"ok", "1.0.0", "pkg:npm/ok@1.0.0", "Apache-2.0"},
-                          {"text", "1.0.0", "pkg:npm/text@1.0.0", "LicenseRef-Custom OR ISC"}}))}),
-      report);
+  const RuleResult& bad =
+      run_one(rule,
+              evidence({sbom(cdx({{"and", "1.0.0", "pkg:npm/and@1.0.0", "MIT AND GPL-3.0-only"},
+                                  {"isc", "1.0.0", "pkg:npm/isc@1.0.0", "ISC"},
+                                  {"none", "1.0.0", "pkg:npm/none@1.0.0", ""},
+                                  {"ok", "1.0.0", "pkg:npm/ok@1.0.0", "Apache-2.0"},
+                                  {"text", "1.0.0", "pkg:npm/text@1.0.0", "LicenseRef-Custom OR ISC"}}))}),
+              report);
   EXPECT_EQ(bad.verdict, Verdict::fail);
   EXPECT_EQ(bad.reason, "unacceptable licenses on 4 of 5 components");
-  EXPECT_EQ(whys(bad), (std::vector<std::string>{
-                           "pkg:npm/and@1.0.0: license 'MIT AND GPL-3.0-only': denied: GPL-3.0-only",
-                           "pkg:npm/isc@1.0.0: license 'ISC': not allowed: ISC",
-                           "pkg:npm/none@1.0.0: no license declared",
-                           "pkg:npm/text@1.0.0: license 'LicenseRef-Custom OR ISC': not allowed: LicenseRef-Custom, ISC",
-                       }));
+  EXPECT_EQ(whys(bad),
+            (std::vector<std::string>{
+                "pkg:npm/and@1.0.0: license 'MIT AND GPL-3.0-only': denied: GPL-3.0-only",
+                "pkg:npm/isc@1.0.0: license 'ISC': not allowed: ISC",
+                "pkg:npm/none@1.0.0: no license declared",
+                "pkg:npm/text@1.0.0: license 'LicenseRef-Custom OR ISC': not allowed: LicenseRef-Custom, ISC",
+            }));
 }
 
 TEST(Licenses, UnknownLicenseIsItsOwnVerdict) {
@@ -486,9 +510,11 @@ TEST(Licenses, UnknownLicenseIsItsOwnVerdict) {
   PolicyReport report;
   const RuleResult& strict = run_one("  - type: licenses\n    allow: [MIT]\n", evidence({sbom(doc)}), report);
   EXPECT_EQ(strict.verdict, Verdict::fail);
-  const RuleResult& lenient = run_one("  - type: licenses\n    allow: [MIT]\n    unknown: pass\n", evidence({sbom(doc)}), report);
+  const RuleResult& lenient =
+      run_one("  - type: licenses\n    allow: [MIT]\n    unknown: pass\n", evidence({sbom(doc)}), report);
   EXPECT_EQ(lenient.verdict, Verdict::pass);
-  const RuleResult& deny_only = run_one("  - type: licenses\n    deny: [GPL-3.0-only]\n", evidence({sbom(doc)}), report);
+  const RuleResult& deny_only =
+      run_one("  - type: licenses\n    deny: [GPL-3.0-only]\n", evidence({sbom(doc)}), report);
   EXPECT_EQ(whys(deny_only), std::vector<std::string>{"pkg:npm/none@1.0.0: no license declared"});
 }
 
@@ -512,7 +538,8 @@ TEST(Licenses, SpdxDocuments) {
   auto ev = evidence({sbom(spdx, "app.spdx.json", "https://spdx.dev/Document")});
   EXPECT_EQ(run_one("  - type: licenses\n    allow: [GPL-3.0-only]\n", ev, report).verdict, Verdict::pass);
   const RuleResult& r = run_one("  - type: licenses\n    deny: [GPL-2.0+]\n", ev, report);
-  EXPECT_EQ(whys(r), std::vector<std::string>{"pkg:npm/gpl@1.0.0: license 'GPL-2.0-or-later': denied: GPL-2.0-or-later"});
+  EXPECT_EQ(whys(r),
+            std::vector<std::string>{"pkg:npm/gpl@1.0.0: license 'GPL-2.0-or-later': denied: GPL-2.0-or-later"});
 }
 
 TEST(Ntia, CompleteDocumentPasses) {
@@ -543,7 +570,8 @@ TEST(Ntia, ReportsWhatEachComponentLacks) {
   EXPECT_EQ(got[4], "document: missing author, timestamp");
 
   // Only the elements asked for are checked.
-  const RuleResult& some = run_one("  - type: ntiaMinimumElements\n    elements: [version]\n", evidence({sbom(doc)}), report);
+  const RuleResult& some =
+      run_one("  - type: ntiaMinimumElements\n    elements: [version]\n", evidence({sbom(doc)}), report);
   EXPECT_EQ(whys(some), std::vector<std::string>{"pkg:npm/b: missing version"});
   EXPECT_EQ(some.reason, "minimum elements missing for 1 of 5 components");
 }
@@ -561,7 +589,8 @@ TEST(MaxAge, Boundary) {
   EXPECT_EQ(whys(late), std::vector<std::string>{"document: created 2024-05-01T12:00:00Z, 30d ago, older than 30d"});
   const RuleResult& older = run_one(rule, evidence({sbom(doc)}, k_may_first + 45 * k_day + 3 * 3600), report);
   EXPECT_EQ(older.reason, "created 2024-05-01T12:00:00Z, 45d 3h ago, older than 30d");
-  const RuleResult& fresh = run_one("  - type: maxAge\n    maxAge: 12h\n", evidence({sbom(doc)}, k_may_first + 5400), report);
+  const RuleResult& fresh =
+      run_one("  - type: maxAge\n    maxAge: 12h\n", evidence({sbom(doc)}, k_may_first + 5400), report);
   EXPECT_EQ(fresh.reason, "created 1h 30m ago (limit 12h)");
 }
 
@@ -608,10 +637,10 @@ TEST(SbomRules, UnreadableAndAbsentSboms) {
 
 TEST(SbomRules, EverySbomIsChecked) {
   Policy p = load(policy_with("  - type: licenses\n    allow: [MIT]\n"));
-  PolicyReport report = evaluate(p, evidence({sbom(cdx({{"a", "1.0.0", "pkg:npm/a@1.0.0", "ISC"}}), "one.json"),
-                                              Attestation{"prov.json", k_slsa, "{}"},
-                                              sbom(cdx({{"b", "1.0.0", "pkg:npm/b@1.0.0", "ISC"}}), "two.json",
-                                                   "https://cyclonedx.org/bom/v1.6")}));
+  PolicyReport report = evaluate(
+      p, evidence(
+             {sbom(cdx({{"a", "1.0.0", "pkg:npm/a@1.0.0", "ISC"}}), "one.json"), Attestation{"prov.json", k_slsa, "{}"},
+              sbom(cdx({{"b", "1.0.0", "pkg:npm/b@1.0.0", "ISC"}}), "two.json", "https://cyclonedx.org/bom/v1.6")}));
   const RuleResult& r = report.rules[0];
   ASSERT_EQ(r.offenders.size(), 2u);
   EXPECT_EQ(r.offenders[0].attestation, "one.json");
@@ -651,9 +680,11 @@ TEST(Report, GoldenTextAndJson) {
 
 TEST(Report, TextTruncatesAndColors) {
   std::vector<Comp> comps;
-  for (int i = 0; i < 5; ++i) comps.push_back({"p" + std::to_string(i), "1.0.0", "pkg:npm/p" + std::to_string(i) + "@1.0.0", "ISC"});
-  Policy p = load("apiVersion: purser.dev/policy/v1\nname: demo\nrules:\n  - id: lic\n    type: licenses\n    allow: [MIT]\n"
-                  "  - type: sbomSchema\n");
+  for (int i = 0; i < 5; ++i)
+    comps.push_back({"p" + std::to_string(i), "1.0.0", "pkg:npm/p" + std::to_string(i) + "@1.0.0", "ISC"});
+  Policy p = load(
+      "apiVersion: purser.dev/policy/v1\nname: demo\nrules:\n  - id: lic\n    type: licenses\n    allow: [MIT]\n"
+      "  - type: sbomSchema\n");
   PolicyReport report = evaluate(p, evidence({sbom(cdx(comps))}));
   EXPECT_EQ(report.to_text(false, 2),
             "policy demo: FAILED (2 rules, 1 failed)\n"

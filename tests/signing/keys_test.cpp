@@ -322,6 +322,19 @@ TEST(Keys, EncryptedPemWithTamperedBody) {
   EXPECT_EQ(key.error().to_string(), "t.key: cannot decrypt private key: wrong passphrase");
 }
 
+// SEC1 keeps the public point beside the private scalar; a changed scalar must not load (it would sign what
+// its own public key never verifies). Found by fuzzing an encrypted key with one ciphertext bit flipped.
+TEST(Keys, RefusesPrivateKeyWhosePublicHalfDoesNotMatch) {
+  std::string der = pem_body_der(fixture("test-only-ecdsa-p256.sec1.key"));
+  ASSERT_EQ(der.substr(5, 2), hex_bytes("0420"));  // SEQUENCE { INTEGER 1, OCTET STRING (32) privateKey, ...
+  der[7 + 31] ^= 1;
+  std::string pem = "-----BEGIN EC PRIVATE KEY-----\n" + util::base64_encode(der) + "\n-----END EC PRIVATE KEY-----\n";
+  auto key = PrivateKey::from_pem(pem, "", "bad.key");
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.error().code, ErrorCode::parse);
+  EXPECT_EQ(key.error().to_string(), "bad.key: invalid private key: its public half does not match the private key");
+}
+
 TEST(Keys, RefusesExcessivePbkdf2Iterations) {
   // PBES2 params copied from the fixture's shape with the iteration count raised to 2^31-1 (RFC 8018 A.2).
   std::string der = pem_body_der(fixture("test-only-ecdsa-p256.enc.key"));
