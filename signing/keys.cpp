@@ -387,8 +387,7 @@ util::Result<PrivateKey> PrivateKey::from_pem(std::string_view pem, std::string_
   auto owned = own(decoded);
   if (auto ok = check_supported(decoded, path); !ok) return ok.error();
   if (!pairwise_consistent(decoded))
-    return make_error(ErrorCode::parse, "invalid private key: its public half does not match the private key",
-                      {path});
+    return make_error(ErrorCode::parse, "invalid private key: its public half does not match the private key", {path});
   PrivateKey out;
   out.m_key = std::move(owned);
   return out;
