@@ -1,10 +1,19 @@
 #include "cmd/cli.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+#include "formats/reader.hpp"
+#include "lib/catalog/scan.hpp"
+#include "lib/source/image_ref.hpp"
+#include "lib/util/file.hpp"
 
 namespace purser::cmd {
 
@@ -64,31 +73,165 @@ void print_verbose(const std::string& line) {
 void OutputFlags::add(CLI::App& app) {
   app.add_option(
       "-o,--output", outputs,
-      "output FORMAT[=FILE], repeatable; formats: cyclonedx-json, spdx-json, table; FILE '-' or none = stdout");
+      "output FORMAT[=FILE], repeatable; formats: cyclonedx-json, spdx-json, spdx-tag-value, table; FILE '-' or none = "
+      "stdout");
   app.add_option("--spec-version", spec_version, "CycloneDX spec version: 1.6 (default), 1.5, 1.4")
       ->check(CLI::IsMember({"1.4", "1.5", "1.6"}));
+}
+
+OutputTarget split_output(const std::string& spec) {
+  OutputTarget t;
+  auto eq = spec.find('=');
+  t.format = spec.substr(0, eq);
+  t.file = eq == std::string::npos ? "-" : spec.substr(eq + 1);
+  if (t.file.empty()) t.file = "-";
+  return t;
+}
+
+util::Status check_one_stdout(const std::vector<OutputTarget>& targets) {
+  int to_stdout = 0;
+  for (const auto& t : targets) to_stdout += t.file == "-";
+  if (to_stdout > 1)
+    return util::make_error(util::ErrorCode::usage, "more than one output writes to stdout: give all but one a FILE");
+  return util::Ok{};
 }
 
 util::Result<std::vector<OutputTarget>> parse_outputs(const OutputFlags& flags) {
   std::vector<OutputTarget> out;
   for (const auto& spec : flags.outputs) {
-    OutputTarget t;
-    auto eq = spec.find('=');
-    t.format = spec.substr(0, eq);
-    t.file = eq == std::string::npos ? "-" : spec.substr(eq + 1);
-    if (t.file.empty()) t.file = "-";
+    OutputTarget t = split_output(spec);
     if (t.format == "cyclonedx" || t.format == "cdx" || t.format == "cdx-json") t.format = "cyclonedx-json";
     if (t.format == "spdx") t.format = "spdx-json";
-    if (t.format != "cyclonedx-json" && t.format != "spdx-json" && t.format != "table")
-      return util::make_error(util::ErrorCode::usage,
-                              "unknown output format: " + t.format + " (expected cyclonedx-json, spdx-json or table)");
+    if (t.format == "spdx-tv") t.format = "spdx-tag-value";
+    if (t.format != "cyclonedx-json" && t.format != "spdx-json" && t.format != "spdx-tag-value" && t.format != "table")
+      return util::make_error(
+          util::ErrorCode::usage,
+          "unknown output format: " + t.format + " (expected cyclonedx-json, spdx-json, spdx-tag-value or table)");
     out.push_back(std::move(t));
   }
   if (out.empty()) out.push_back({terminal().stdout_tty ? "table" : "cyclonedx-json", "-"});
-  int to_stdout = 0;
-  for (const auto& t : out) to_stdout += t.file == "-";
-  if (to_stdout > 1)
-    return util::make_error(util::ErrorCode::usage, "more than one output writes to stdout: give all but one a FILE");
+  if (auto st = check_one_stdout(out); !st.ok()) return st.error();
+  return out;
+}
+
+formats::CycloneDxVersion cdx_version(const std::string& spec_version) {
+  if (spec_version == "1.4") return formats::CycloneDxVersion::v1_4;
+  if (spec_version == "1.5") return formats::CycloneDxVersion::v1_5;
+  return formats::CycloneDxVersion::v1_6;
+}
+
+util::Status write_streamed(const std::string& path, const std::function<void(const formats::ByteSink&)>& produce) {
+  auto failed = [&](int err) {
+    return util::make_error(util::ErrorCode::io, std::string("cannot write: ") + std::strerror(err),
+                            {path == "-" ? std::string("<stdout>") : path});
+  };
+  if (path == "-") {
+    int err = 0;
+    produce([&](std::string_view bytes) {
+      if (err == 0 && std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size()) err = errno ? errno : EIO;
+    });
+    if (err == 0 && std::fflush(stdout) != 0) err = errno ? errno : EIO;
+    return err == 0 ? util::Status(util::Ok{}) : failed(err);
+  }
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return failed(errno);
+  std::FILE* f = ::fdopen(fd, "wb");
+  if (f == nullptr) {
+    int saved = errno;
+    ::close(fd);
+    std::remove(tmp.c_str());
+    return failed(saved);
+  }
+  int err = 0;
+  produce([&](std::string_view bytes) {
+    if (err == 0 && std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) err = errno ? errno : EIO;
+  });
+  if (std::fclose(f) != 0 && err == 0) err = errno ? errno : EIO;
+  if (err == 0 && std::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
+  if (err != 0) {
+    std::remove(tmp.c_str());
+    return failed(err);
+  }
+  return util::Ok{};
+}
+
+bool write_sbom(const model::Document& doc, const std::string& format, const OutputFlags& flags,
+                const formats::ByteSink& sink) {
+  if (format == "cyclonedx-json") {
+    formats::write_cyclonedx_json(doc, cdx_version(flags.spec_version), sink);
+    return true;
+  }
+  if (format == "spdx-json") {
+    formats::write_spdx_json(doc, sink);
+    return true;
+  }
+  if (format == "spdx-tag-value") {
+    formats::write_spdx_tag_value(doc, sink);
+    return true;
+  }
+  return false;
+}
+
+util::Status write_document(const model::Document& doc, const OutputTarget& target, const OutputFlags& flags) {
+  // SBOM writers stream straight into the file: the document is never held in memory as a whole.
+  if (target.format != "table")
+    return write_streamed(target.file,
+                          [&](const formats::ByteSink& sink) { write_sbom(doc, target.format, flags, sink); });
+  return util::write_file_atomic(target.file, formats::write_table(doc, target.file == "-" && terminal().color));
+}
+
+namespace {
+
+std::string format_name(const formats::ReadSbom& read) {
+  std::string name;
+  switch (read.format) {
+    case formats::SbomFormat::cyclonedx_json:
+      name = "cyclonedx-json";
+      break;
+    case formats::SbomFormat::spdx_json:
+      name = "spdx-json";
+      break;
+    case formats::SbomFormat::spdx_tag_value:
+      name = "spdx-tag-value";
+      break;
+    default:
+      name = "sbom";
+      break;
+  }
+  if (!read.spec_version.empty()) name += " " + read.spec_version;
+  return name;
+}
+
+}  // namespace
+
+util::Result<LoadedDocument> load_document(const std::string& target, bool allow_scan, unsigned threads) {
+  LoadedDocument out;
+  out.label = target == "-" ? std::string("<stdin>") : target;
+  std::error_code ec;
+  bool scan_target = target.rfind("dir:", 0) == 0 || (target != "-" && std::filesystem::is_directory(target, ec));
+  if (allow_scan && source::is_image_target(target))
+    return util::make_error(util::ErrorCode::unsupported,
+                            target + ": image scans are not supported yet: scan the image into an SBOM file first");
+  if (allow_scan && scan_target) {
+    auto src = source::open_source(target, source::DirectoryOptions{{}, threads});
+    if (!src.ok()) return src.error();
+    catalog::ScanOptions options;
+    options.threads = threads;
+    auto doc = catalog::scan(**src, options);
+    if (!doc.ok()) return doc.error();
+    out.document = std::move(*doc);
+    out.format = "scan";
+    return out;
+  }
+  if (scan_target)
+    return util::make_error(util::ErrorCode::usage, target + ": expected an SBOM file, not a directory");
+  auto bytes = util::read_file(target);
+  if (!bytes.ok()) return bytes.error();
+  auto read = formats::read_sbom(*bytes, out.label);
+  if (!read.ok()) return read.error();
+  out.format = format_name(*read);
+  out.document = std::move(read->document);
   return out;
 }
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "formats/writers.hpp"
+#include "lib/model/package.hpp"
 #include "lib/util/result.hpp"
 
 namespace purser::cmd {
@@ -61,6 +63,9 @@ Verb keygen_verb();
 Verb attest_verb();
 Verb provenance_verb();
 Verb verify_verb();
+Verb diff_verb();
+Verb merge_verb();
+Verb convert_verb();
 
 /// `-o FORMAT[=FILE]` (repeatable) and `--spec-version`, shared by every verb that writes SBOMs.
 struct OutputFlags {
@@ -71,13 +76,48 @@ struct OutputFlags {
 
 /// One parsed output request.
 struct OutputTarget {
-  std::string format;  ///< "cyclonedx-json", "spdx-json", "table"
+  std::string format;  ///< "cyclonedx-json", "spdx-json", "spdx-tag-value", "table"
   std::string file;    ///< "-" = stdout
 };
+
+/// Splits "FORMAT[=FILE]" without judging the format; no FILE (or an empty one) is "-".
+OutputTarget split_output(const std::string& spec);
+/// ErrorCode::usage "more than one output writes to stdout: ..." when two targets have FILE "-".
+util::Status check_one_stdout(const std::vector<OutputTarget>& targets);
 
 /// Parses OutputFlags into targets; ErrorCode::usage for unknown formats. With no -o:
 /// table on a TTY, cyclonedx-json otherwise.
 util::Result<std::vector<OutputTarget>> parse_outputs(const OutputFlags& flags);
+
+/// The CycloneDX version a --spec-version value names ("1.4", "1.5"; anything else is 1.6).
+formats::CycloneDxVersion cdx_version(const std::string& spec_version);
+
+/// Like util::write_file_atomic, but the bytes come from `produce` in chunks: written to PATH.tmp.PID and renamed
+/// over PATH when complete ("-" = stdout). On failure the temporary file is removed and PATH is left untouched;
+/// ErrorCode::io "cannot write: <strerror>" located at PATH (or <stdout>).
+util::Status write_streamed(const std::string& path, const std::function<void(const formats::ByteSink&)>& produce);
+
+/// Streams `doc` in an SBOM output format (parse_outputs spelling: "cyclonedx-json" at flags.spec_version,
+/// "spdx-json", "spdx-tag-value") into `sink`. False, writing nothing, for a format that is not an SBOM ("table").
+bool write_sbom(const model::Document& doc, const std::string& format, const OutputFlags& flags,
+                const formats::ByteSink& sink);
+
+/// Writes `doc` to one output target: SBOM formats stream into the file (the document is never rendered whole),
+/// the table is coloured when it goes to a colour terminal.
+util::Status write_document(const model::Document& doc, const OutputTarget& target, const OutputFlags& flags);
+
+/// A document that diff, merge or convert works on, and how it was obtained.
+struct LoadedDocument {
+  model::Document document;  ///< reader or scan diagnostics in document.diagnostics
+  std::string label;         ///< the target as the user named it ("<stdin>" for '-')
+  std::string format;        ///< "cyclonedx-json 1.6", "spdx-json 2.3", ..., or "scan"
+};
+
+/// Loads OLD/NEW of diff and the inputs of merge and convert. With `allow_scan`, "dir:PATH" or an existing
+/// directory is scanned the way `scan` does (catalog::scan on `threads` threads); image targets
+/// (docker-archive:, oci-dir:, oci-archive:) are ErrorCode::unsupported "<target>: image scans are not supported
+/// yet". Anything else is an SBOM file ('-' = stdin) read with formats::read_sbom; its errors pass through.
+util::Result<LoadedDocument> load_document(const std::string& target, bool allow_scan, unsigned threads);
 
 /// The document timestamp: SOURCE_DATE_EPOCH when set (ErrorCode::usage if malformed), else now.
 util::Result<std::int64_t> document_timestamp();

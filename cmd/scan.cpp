@@ -1,19 +1,12 @@
 // purser scan TARGET: inventory a source into SBOMs.
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <functional>
 #include <string_view>
 
 #include "cmd/attest_common.hpp"
 #include "cmd/cli.hpp"
 #include "formats/writers.hpp"
 #include "lib/catalog/scan.hpp"
-#include "lib/util/file.hpp"
 #include "lib/util/parallel.hpp"
 
 namespace purser::cmd {
@@ -31,50 +24,6 @@ struct ScanFlags {
   AttestFlags attest_flags;
   std::vector<std::string> subjects;
 };
-
-// Like util::write_file_atomic, but the bytes come from `produce` in chunks: written to PATH.tmp.PID, renamed over
-// PATH when complete ("-" = stdout). On failure the temporary file is removed and PATH is left untouched.
-util::Status write_streamed(const std::string& path, const std::function<void(const formats::ByteSink&)>& produce) {
-  auto failed = [&](int err) {
-    return util::make_error(util::ErrorCode::io, std::string("cannot write: ") + std::strerror(err),
-                            {path == "-" ? std::string("<stdout>") : path});
-  };
-  if (path == "-") {
-    int err = 0;
-    produce([&](std::string_view bytes) {
-      if (err == 0 && std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size()) err = errno ? errno : EIO;
-    });
-    if (err == 0 && std::fflush(stdout) != 0) err = errno ? errno : EIO;
-    return err == 0 ? util::Status(util::Ok{}) : failed(err);
-  }
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return failed(errno);
-  std::FILE* f = ::fdopen(fd, "wb");
-  if (f == nullptr) {
-    int saved = errno;
-    ::close(fd);
-    std::remove(tmp.c_str());
-    return failed(saved);
-  }
-  int err = 0;
-  produce([&](std::string_view bytes) {
-    if (err == 0 && std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) err = errno ? errno : EIO;
-  });
-  if (std::fclose(f) != 0 && err == 0) err = errno ? errno : EIO;
-  if (err == 0 && std::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
-  if (err != 0) {
-    std::remove(tmp.c_str());
-    return failed(err);
-  }
-  return util::Ok{};
-}
-
-formats::CycloneDxVersion cdx_version(const std::string& v) {
-  if (v == "1.4") return formats::CycloneDxVersion::v1_4;
-  if (v == "1.5") return formats::CycloneDxVersion::v1_5;
-  return formats::CycloneDxVersion::v1_6;
-}
 
 int run_scan(const ScanFlags& flags) {
   auto targets = parse_outputs(flags.output);
@@ -98,8 +47,9 @@ int run_scan(const ScanFlags& flags) {
     if (flags.attest_flags.keys.empty())
       return fail(util::make_error(util::ErrorCode::usage, "--attest needs --key"));
     for (const auto& t : *targets)
-      if (t.format == "table")
-        return fail(util::make_error(util::ErrorCode::usage, "--attest signs SBOMs: table output cannot be attested"));
+      if (t.format == "table" || t.format == "spdx-tag-value")
+        return fail(util::make_error(util::ErrorCode::usage,
+                                     "--attest signs JSON SBOMs: " + t.format + " output cannot be attested"));
     if (flags.subjects.empty())
       return fail(util::make_error(util::ErrorCode::usage,
                                    "--attest needs the artifact the SBOM describes: a directory has no digest, so name "
@@ -170,15 +120,7 @@ int run_scan(const ScanFlags& flags) {
       }
       continue;
     }
-    // The JSON writers stream straight into the file: the document is never held in memory as a whole.
-    if (t.format == "cyclonedx-json")
-      st = write_streamed(t.file, [&](const formats::ByteSink& sink) {
-        formats::write_cyclonedx_json(*doc, cdx_version(flags.output.spec_version), sink);
-      });
-    else if (t.format == "spdx-json")
-      st = write_streamed(t.file, [&](const formats::ByteSink& sink) { formats::write_spdx_json(*doc, sink); });
-    else
-      st = util::write_file_atomic(t.file, formats::write_table(*doc, t.file == "-" && terminal().color));
+    st = write_document(*doc, t, flags.output);
     if (!st.ok()) {
       print_error(st.error());
       return exit_code_for(st.error());

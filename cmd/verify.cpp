@@ -1,4 +1,4 @@
-// purser verify: check an attestation (DSSE envelope, Sigstore bundle or .intoto.jsonl) against trusted
+// purser verify: check attestations (DSSE envelopes, Sigstore bundles, .intoto.jsonl files) against trusted
 // keys, the expected predicate type, the artifact it must be about, and a policy.
 
 #include <cstdio>
@@ -16,7 +16,7 @@ namespace purser::cmd {
 namespace {
 
 struct VerifyFlags {
-  std::string attestation;
+  std::vector<std::string> attestations;
   std::vector<std::string> keys;
   unsigned threshold = 1;
   std::string type;
@@ -179,50 +179,66 @@ int run_verify(const VerifyFlags& flags) {
     if (!d.ok()) return fail(d.error());
     digests = std::move(*d);
   }
-  auto bytes = util::read_file(flags.attestation);
-  if (!bytes.ok()) return fail(bytes.error());
-  std::string shown = flags.attestation == "-" ? "<stdin>" : flags.attestation;
-  auto file = signing::read_attestations(*bytes, shown);
-  if (!file.ok()) return fail(file.error());
-  bytes->clear();
-  bytes->shrink_to_fit();
-
-  std::vector<EnvelopeReport> reports;
+  // Every file is read and parsed before anything is printed: a malformed file is an operational error (exit 3).
+  struct FileReport {
+    std::string shown;
+    signing::AttestationFormat format = signing::AttestationFormat::envelope;
+    std::vector<EnvelopeReport> envelopes;
+  };
+  std::vector<FileReport> files;
   std::vector<policy::Attestation> verified;
-  for (std::size_t i = 0; i < file->envelopes.size(); ++i) {
-    reports.push_back(check_envelope(file->envelopes[i], *keys, flags, want_type,
-                                     flags.artifact.empty() ? nullptr : &digests, shown));
-    auto& r = reports.back();
-    std::string name = file->envelopes.size() > 1 ? shown + "#" + std::to_string(i + 1) : shown;
-    // Only what a trusted signature covered reaches the policy.
-    if (r.ok()) verified.push_back({name, r.predicate_type, std::move(r.predicate)});
+  for (const auto& path : flags.attestations) {
+    std::string shown = path == "-" ? "<stdin>" : path;
+    auto bytes = util::read_file(path);
+    if (!bytes.ok()) return fail(bytes.error());
+    auto file = signing::read_attestations(*bytes, shown);
+    if (!file.ok()) return fail(file.error());
+    bytes->clear();
+    bytes->shrink_to_fit();
+    FileReport report{shown, file->format, {}};
+    for (std::size_t i = 0; i < file->envelopes.size(); ++i) {
+      report.envelopes.push_back(check_envelope(file->envelopes[i], *keys, flags, want_type,
+                                                flags.artifact.empty() ? nullptr : &digests, shown));
+      auto& r = report.envelopes.back();
+      std::string name = file->envelopes.size() > 1 ? shown + "#" + std::to_string(i + 1) : shown;
+      // Only what a trusted signature covered reaches the policy.
+      if (r.ok()) verified.push_back({name, r.predicate_type, std::move(r.predicate)});
+    }
+    files.push_back(std::move(report));
   }
   std::optional<policy::PolicyReport> outcome;
   std::size_t verified_count = verified.size();
   if (rules) outcome = evaluate_policy_now(*rules, std::move(verified));
   bool ok = verified_count != 0 && (!outcome || outcome->passed());
 
-  const char* kind = file->format == signing::AttestationFormat::bundle  ? "bundle"
-                     : file->format == signing::AttestationFormat::jsonl ? "jsonl"
-                                                                         : "envelope";
+  auto kind = [](signing::AttestationFormat f) {
+    return f == signing::AttestationFormat::bundle  ? "bundle"
+           : f == signing::AttestationFormat::jsonl ? "jsonl"
+                                                    : "envelope";
+  };
   if (flags.output == "json") {
     nlohmann::json j;
-    j["attestation"] = shown;
-    j["format"] = kind;
     j["verified"] = ok;
-    j["envelopes"] = nlohmann::json::array();
-    for (const auto& r : reports) {
-      nlohmann::json e;
-      e["verified"] = r.ok();
-      e["predicateType"] = r.predicate_type;
-      e["checks"] = nlohmann::json::array();
-      for (const auto& c : r.checks)
-        e["checks"].push_back({{"check", c.name},
-                               {"verdict", c.verdict == Verdict::pass   ? "pass"
-                                           : c.verdict == Verdict::fail ? "fail"
-                                                                        : "skip"},
-                               {"detail", c.detail}});
-      j["envelopes"].push_back(std::move(e));
+    j["files"] = nlohmann::json::array();
+    for (const auto& f : files) {
+      nlohmann::json jf;
+      jf["file"] = f.shown;
+      jf["format"] = kind(f.format);
+      jf["envelopes"] = nlohmann::json::array();
+      for (const auto& r : f.envelopes) {
+        nlohmann::json e;
+        e["verified"] = r.ok();
+        e["predicateType"] = r.predicate_type;
+        e["checks"] = nlohmann::json::array();
+        for (const auto& c : r.checks)
+          e["checks"].push_back({{"check", c.name},
+                                 {"verdict", c.verdict == Verdict::pass   ? "pass"
+                                             : c.verdict == Verdict::fail ? "fail"
+                                                                          : "skip"},
+                                 {"detail", c.detail}});
+        jf["envelopes"].push_back(std::move(e));
+      }
+      j["files"].push_back(std::move(jf));
     }
     if (outcome) j["policy"] = nlohmann::json::parse(outcome->to_json());
     std::string text = j.dump(2) + "\n";
@@ -234,15 +250,17 @@ int run_verify(const VerifyFlags& flags) {
       const char* c = v == Verdict::pass ? "\033[32m" : v == Verdict::fail ? "\033[31m" : "\033[2m";
       return std::string(c) + verdict_word(v) + "\033[0m";
     };
-    if (file->format == signing::AttestationFormat::jsonl)
-      std::printf("%s: %zu envelope(s) in JSON lines\n", shown.c_str(), file->envelopes.size());
-    else
-      std::printf("%s: %s\n", shown.c_str(),
-                  file->format == signing::AttestationFormat::bundle ? "Sigstore bundle" : "DSSE envelope");
-    for (std::size_t i = 0; i < reports.size(); ++i) {
-      if (reports.size() > 1) std::printf("envelope %zu:\n", i + 1);
-      for (const auto& c : reports[i].checks)
-        std::printf("  %s  %-15s %s\n", paint(c.verdict).c_str(), c.name.c_str(), c.detail.c_str());
+    for (const auto& f : files) {
+      if (f.format == signing::AttestationFormat::jsonl)
+        std::printf("%s: %zu envelope(s) in JSON lines\n", f.shown.c_str(), f.envelopes.size());
+      else
+        std::printf("%s: %s\n", f.shown.c_str(),
+                    f.format == signing::AttestationFormat::bundle ? "Sigstore bundle" : "DSSE envelope");
+      for (std::size_t i = 0; i < f.envelopes.size(); ++i) {
+        if (f.envelopes.size() > 1) std::printf("envelope %zu:\n", i + 1);
+        for (const auto& c : f.envelopes[i].checks)
+          std::printf("  %s  %-15s %s\n", paint(c.verdict).c_str(), c.name.c_str(), c.detail.c_str());
+      }
     }
     if (outcome) std::fputs(outcome->to_text(color).c_str(), stdout);
     if (ok)
@@ -262,8 +280,9 @@ Verb verify_verb() {
   return {"verify", "verify an attestation's signatures, subject, predicate type and policy",
           [](CLI::App& sub) -> std::function<int()> {
             auto flags = std::make_shared<VerifyFlags>();
-            sub.add_option("attestation", flags->attestation,
-                           "DSSE envelope, Sigstore bundle or .intoto.jsonl file ('-' = stdin)")
+            sub.add_option("attestations", flags->attestations,
+                           "DSSE envelopes, Sigstore bundles or .intoto.jsonl files ('-' = stdin); the policy sees "
+                           "every attestation that passes")
                 ->required();
             sub.add_option("--key", flags->keys, "trusted public key PEM (repeatable)")->required();
             sub.add_option("--threshold", flags->threshold, "distinct trusted keys that must have signed (default 1)");

@@ -58,38 +58,116 @@ bool component_type(std::string_view s, model::ComponentType& out) {
   return false;
 }
 
-struct Entry {
-  model::Package pkg;
-  std::string bom_ref;
-  std::string pointer;
-  std::size_t offset = 0;
-  std::uint64_t seq = 0;
-  enum class Parent : std::uint8_t { none, root, component } parent_kind = Parent::none;
-  std::uint64_t parent = 0;  // seq of the parent component
-};
-
-struct Dependency {
-  std::string ref;
-  std::vector<std::string> depends_on;
-  std::string pointer;
-  std::size_t offset = 0;
-};
-
-struct LicensePart {
-  enum class Kind : std::uint8_t { id, expression, name } kind = Kind::name;
-  std::string text;
-};
+// definitions/licenseChoice entries → one expression (reader.hpp): 1.6 "declared" entries win over "concluded"
+// ones; several are joined with AND, compound expressions parenthesised, free-text names made LicenseRef-<name>.
+std::string join_licenses(std::vector<CdxLicense>& entries) {
+  std::vector<CdxLicense*> declared, concluded, parts;
+  for (auto& e : entries) {
+    if (e.ack == CdxLicense::Ack::declared)
+      declared.push_back(&e);
+    else if (e.ack == CdxLicense::Ack::concluded)
+      concluded.push_back(&e);
+  }
+  parts = std::move(declared);
+  for (auto& e : entries)
+    if (e.ack == CdxLicense::Ack::none) parts.push_back(&e);
+  if (parts.empty()) parts = std::move(concluded);
+  if (parts.empty()) return {};
+  if (parts.size() == 1) return std::move(parts[0]->text);
+  std::string out;
+  for (CdxLicense* part : parts) {
+    std::string piece = part->text;
+    model::LicenseCheck check = model::check_license_expression(part->text);
+    if (part->kind != CdxLicense::Kind::id && (!check.valid || check.normalized.empty())) {
+      piece = "LicenseRef-" + sanitize_idstring(part->text, "unknown");
+    } else if (!check.single_id() && check.valid) {
+      piece = "(" + part->text + ")";
+    }
+    if (!out.empty()) out += " AND ";
+    out += piece;
+  }
+  return out;
+}
 
 }  // namespace
 
-struct CycloneDxCollector::State {
+// definitions/component → Package; the members come from either syntax.
+bool cdx_package(CdxComponent& c, bool is_root, model::Package& p, std::vector<CdxProblem>& problems) {
+  // The PURL is canonicalised so it compares equal to what a scan produces; an invalid one is kept as written.
+  std::optional<model::Purl> purl;
+  if (c.purl && !c.purl->empty()) {
+    auto parsed = model::Purl::parse(*c.purl);
+    if (parsed) {
+      purl = std::move(*parsed);
+      p.purl = purl->to_string();
+      p.ecosystem = purl->type;
+    } else {
+      problems.push_back({"purl", parsed.error().message});
+      p.purl = *c.purl;
+    }
+  }
+  if (c.name && !util::trim(*c.name).empty()) {
+    if (c.group && !c.group->empty()) {
+      p.name.reserve(c.group->size() + 1 + c.name->size());
+      p.name.append(*c.group).append("/");
+    }
+    p.name.append(*c.name);
+  } else if (purl) {
+    p.name = purl->namespace_.empty() ? purl->name : purl->namespace_ + "/" + purl->name;
+    problems.push_back({"name", "missing: named " + quote_text(p.name) + " after its purl"});
+  } else {
+    problems.push_back({"name", "missing, and no valid purl: component skipped"});
+    return false;
+  }
+  if (c.version) p.version = *c.version;
+  if (p.version.empty() && purl) p.version = purl->version;
+  if (p.version.empty() && !is_root) problems.push_back({"version", "missing for " + quote_text(p.name)});
+  if (c.type) {
+    if (!component_type(*c.type, p.type)) p.add_property("purser:cyclonedx:type", std::string(*c.type));
+  }
+  // definitions/scope: required / optional / excluded ("not reachable at runtime": development and test).
+  if (c.scope) {
+    if (*c.scope == "optional") p.scope = model::Scope::optional;
+    if (*c.scope == "excluded") p.scope = model::Scope::dev;
+  }
+  // definitions/hash: {alg, content}; the model uses the CycloneDX algorithm names and lower-case hex.
+  for (auto& h : c.hashes) {
+    model::Hash hash{std::move(h.algorithm), util::to_lower(h.value)};
+    if (std::find(p.hashes.begin(), p.hashes.end(), hash) == p.hashes.end()) p.hashes.push_back(std::move(hash));
+  }
+  p.license = join_licenses(c.licenses);
+  // definitions/organizationalEntity: the supplier's name.
+  if (c.supplier) p.supplier = std::string(util::trim(*c.supplier));
+  // definitions/externalReference: type "distribution" is where the component can be obtained.
+  if (c.distribution) p.download_url = *c.distribution;
+  p.properties.reserve(c.properties.size());
+  for (auto& prop : c.properties) p.add_property(std::move(prop.name), std::move(prop.value));
+  if (c.cpe && !c.cpe->empty() && p.purl.empty()) p.add_property("purser:cpe", std::string(*c.cpe));
+  // definitions/componentEvidence.occurrences (1.5+): location, and from 1.6 line/offset.
+  for (const CdxOccurrence& o : c.occurrences) {
+    if (o.location.empty()) continue;
+    util::Location loc;
+    if (o.line && *o.line > 0) {
+      loc = {std::string(o.location), *o.line};
+    } else if (o.offset) {
+      loc.path = o.location;
+      loc.offset = *o.offset;
+    } else {
+      loc = parse_location(o.location);
+    }
+    if (std::find(p.locations.begin(), p.locations.end(), loc) == p.locations.end())
+      p.locations.push_back(std::move(loc));
+  }
+  decode_purser_properties(p);
+  return true;
+}
+
+struct CycloneDxCollector::State : CdxParts {
   State(const std::string& p, const LineIndex& l) : path(p), lines(l) {}
   const std::string& path;
   const LineIndex& lines;
   std::vector<util::Diagnostic> diagnostics;
-  std::deque<Entry> entries;  // a deque: packages are never moved while it grows
-  std::vector<Dependency> dependencies;
-  std::unordered_set<std::string> services;  // bom-refs of services: edges to them are not package edges
+  std::vector<CdxProblem> problems;  // scratch, per component
 
   void warn_at(std::size_t off, std::string_view pointer, std::string_view text) {
     warn(diagnostics, path, lines.line_of(off), pointer, text);
@@ -116,22 +194,23 @@ struct CycloneDxCollector::State {
   }
 
   // definitions/licenseChoice (1.2-1.6): [{"license": {"id"|"name"}}...] or [{"expression"}].
-  void read_licenses(JsonValue c, const std::string& at, std::size_t off, model::Package& p) {
-    JsonValue list = array(c, "licenses", at, off);
-    std::vector<LicensePart> declared, concluded, plain;
+  void read_licenses(JsonValue c, const std::string& at, std::size_t off, std::vector<CdxLicense>& out) {
     std::size_t i = 0;
-    for (JsonValue e : list) {
+    for (JsonValue e : array(c, "licenses", at, off)) {
       std::string here = at + "/licenses/" + std::to_string(i++);
-      LicensePart part;
+      CdxLicense part;
       JsonValue holder = e;
       if (auto expr = e.string_member("expression")) {
-        part = {LicensePart::Kind::expression, std::string(util::trim(*expr))};
+        part.kind = CdxLicense::Kind::expression;
+        part.text = util::trim(*expr);
       } else if (JsonValue license = e.find("license"); license.present()) {
         holder = license;
-        if (auto id = license.string_member("id"))
-          part = {LicensePart::Kind::id, std::string(util::trim(*id))};
-        else if (auto name = license.string_member("name"))
-          part = {LicensePart::Kind::name, std::string(util::trim(*name))};
+        if (auto id = license.string_member("id")) {
+          part.kind = CdxLicense::Kind::id;
+          part.text = util::trim(*id);
+        } else if (auto name = license.string_member("name")) {
+          part.text = util::trim(*name);
+        }
       }
       if (part.text.empty()) {
         warn_at(off, here, "expected a license id, name or expression: ignored");
@@ -140,84 +219,26 @@ struct CycloneDxCollector::State {
       // 1.6 definitions/licenseAcknowledgementEnumeration: declared / concluded.
       auto ack = holder.string_member("acknowledgement");
       if (!ack) ack = e.string_member("acknowledgement");
-      if (ack && *ack == "declared")
-        declared.push_back(std::move(part));
-      else if (ack && *ack == "concluded")
-        concluded.push_back(std::move(part));
-      else
-        plain.push_back(std::move(part));
+      if (ack && *ack == "declared") part.ack = CdxLicense::Ack::declared;
+      if (ack && *ack == "concluded") part.ack = CdxLicense::Ack::concluded;
+      out.push_back(std::move(part));
     }
-    std::vector<LicensePart> parts = std::move(declared);
-    for (auto& part : plain) parts.push_back(std::move(part));
-    if (parts.empty()) parts = std::move(concluded);
-    if (parts.empty()) return;
-    if (parts.size() == 1) {
-      p.license = std::move(parts[0].text);
-      return;
-    }
-    std::string out;
-    for (auto& part : parts) {
-      std::string piece = part.text;
-      model::LicenseCheck check = model::check_license_expression(part.text);
-      if (part.kind != LicensePart::Kind::id && (!check.valid || check.normalized.empty())) {
-        piece = "LicenseRef-" + sanitize_idstring(part.text, "unknown");
-      } else if (!check.single_id() && check.valid) {
-        piece = "(" + part.text + ")";
-      }
-      if (!out.empty()) out += " AND ";
-      out += piece;
-    }
-    p.license = std::move(out);
   }
 
   // definitions/component → Package. False when the component has neither a name nor a usable PURL.
-  bool read_component(JsonValue c, const std::string& at, std::size_t off, bool is_root, Entry& e) {
+  bool read_component(JsonValue c, const std::string& at, std::size_t off, bool is_root, CdxEntry& e) {
     if (!c.is_object()) {
       warn_at(off, at, std::string("expected a component object, found ") + c.type_name() + ": skipped");
       return false;
     }
-    model::Package& p = e.pkg;
-    if (auto ref = text(c, "bom-ref", at, off)) e.bom_ref = *ref;
-    // The PURL is canonicalised so it compares equal to what a scan produces; an invalid one is kept as written.
-    std::optional<model::Purl> purl;
-    if (auto text_purl = text(c, "purl", at, off); text_purl && !text_purl->empty()) {
-      auto parsed = model::Purl::parse(*text_purl);
-      if (parsed) {
-        purl = std::move(*parsed);
-        p.purl = purl->to_string();
-        p.ecosystem = purl->type;
-      } else {
-        warn_at(off, at + "/purl", parsed.error().message);
-        p.purl = *text_purl;
-      }
-    }
-    auto name = text(c, "name", at, off);
-    auto group = text(c, "group", at, off);
-    if (name && !util::trim(*name).empty()) {
-      if (group && !group->empty()) {
-        p.name.reserve(group->size() + 1 + name->size());
-        p.name.append(*group).append("/");
-      }
-      p.name.append(*name);
-    } else if (purl) {
-      p.name = purl->namespace_.empty() ? purl->name : purl->namespace_ + "/" + purl->name;
-      warn_at(off, at + "/name", "missing: named " + quote_text(p.name) + " after its purl");
-    } else {
-      warn_at(off, at + "/name", "missing, and no valid purl: component skipped");
-      return false;
-    }
-    if (auto version = text(c, "version", at, off)) p.version = *version;
-    if (p.version.empty() && purl) p.version = purl->version;
-    if (p.version.empty() && !is_root) warn_at(off, at + "/version", "missing for " + quote_text(p.name));
-    if (auto type = text(c, "type", at, off)) {
-      if (!component_type(*type, p.type)) p.add_property("purser:cyclonedx:type", std::string(*type));
-    }
-    // definitions/scope: required / optional / excluded ("not reachable at runtime": development and test).
-    if (auto scope = text(c, "scope", at, off)) {
-      if (*scope == "optional") p.scope = model::Scope::optional;
-      if (*scope == "excluded") p.scope = model::Scope::dev;
-    }
-    // definitions/hash: {alg, content}; the model uses the CycloneDX algorithm names and lower-case hex.
+    CdxComponent f;
+    f.bom_ref = text(c, "bom-ref", at, off);
+    f.purl = text(c, "purl", at, off);
+    f.name = text(c, "name", at, off);
+    f.group = text(c, "group", at, off);
+    f.version = text(c, "version", at, off);
+    f.type = text(c, "type", at, off);
+    f.scope = text(c, "scope", at, off);
     std::size_t i = 0;
     for (JsonValue h : array(c, "hashes", at, off)) {
       auto alg = h.string_member("alg");
@@ -227,24 +248,21 @@ struct CycloneDxCollector::State {
         continue;
       }
       ++i;
-      model::Hash hash{std::string(*alg), util::to_lower(*content)};
-      if (std::find(p.hashes.begin(), p.hashes.end(), hash) == p.hashes.end()) p.hashes.push_back(std::move(hash));
+      f.hashes.push_back({std::string(*alg), std::string(*content)});
     }
-    read_licenses(c, at, off, p);
-    // definitions/organizationalEntity: the supplier's name.
-    if (auto supplier = c.find("supplier").string_member("name")) p.supplier = std::string(util::trim(*supplier));
-    // definitions/externalReference: type "distribution" is where the component can be obtained.
+    read_licenses(c, at, off, f.licenses);
+    f.supplier = c.find("supplier").string_member("name");
     for (JsonValue r : array(c, "externalReferences", at, off)) {
       auto type = r.string_member("type");
       auto url = r.string_member("url");
       if (type && url && *type == "distribution" && !url->empty()) {
-        p.download_url = *url;
+        f.distribution = url;
         break;
       }
     }
     i = 0;
     JsonValue props = array(c, "properties", at, off);
-    p.properties.reserve(props.size());
+    f.properties.reserve(props.size());
     for (JsonValue prop : props) {
       auto pname = prop.string_member("name");
       if (!pname) {
@@ -253,34 +271,22 @@ struct CycloneDxCollector::State {
       }
       ++i;
       auto value = prop.string_member("value");
-      p.add_property(std::string(*pname), value ? std::string(*value) : std::string());
+      f.properties.push_back({std::string(*pname), value ? std::string(*value) : std::string()});
     }
-    if (auto cpe = text(c, "cpe", at, off); cpe && !cpe->empty() && p.purl.empty())
-      p.add_property("purser:cpe", std::string(*cpe));
-    // definitions/componentEvidence.occurrences (1.5+): location, and from 1.6 line/offset.
+    f.cpe = text(c, "cpe", at, off);
     JsonValue occurrences = c.find("evidence").find("occurrences");
     for (JsonValue o : occurrences.is_array() ? occurrences : JsonValue()) {
       auto where = o.string_member("location");
-      if (!where || where->empty()) continue;
-      util::Location loc;
-      auto ln = o.find("line").as_uint();
-      auto byte = o.find("offset").as_uint();
-      if (ln && *ln > 0) {
-        loc = {std::string(*where), *ln};
-      } else if (byte) {
-        loc.path = *where;
-        loc.offset = *byte;
-      } else {
-        loc = parse_location(*where);
-      }
-      if (std::find(p.locations.begin(), p.locations.end(), loc) == p.locations.end())
-        p.locations.push_back(std::move(loc));
+      if (where) f.occurrences.push_back({*where, o.find("line").as_uint(), o.find("offset").as_uint()});
     }
-    decode_purser_properties(p);
     // Nested components that were not an array stayed in this tree (arrays are split off as their own units).
     if (JsonValue nested = c.find("components"); nested.present())
       warn_at(off, at + "/components", std::string("expected an array, found ") + nested.type_name() + ": ignored");
-    return true;
+    if (f.bom_ref) e.bom_ref = *f.bom_ref;
+    problems.clear();
+    bool ok = cdx_package(f, is_root, e.pkg, problems);
+    for (const CdxProblem& problem : problems) warn_at(off, at + "/" + std::string(problem.member), problem.text);
+    return ok;
   }
 };
 
@@ -332,15 +338,15 @@ void CycloneDxCollector::unit(Unit& u) {
   State& s = *m_state;
   switch (u.role) {
     case Role::cdx_component: {
-      Entry e;
+      CdxEntry e;
       e.pointer = u.pointer;
       e.offset = u.offset;
       e.seq = u.seq;
       if (u.has_parent && u.parent_role == Role::cdx_component) {
-        e.parent_kind = Entry::Parent::component;
+        e.parent_kind = CdxEntry::Parent::component;
         e.parent = u.parent;
       } else if (u.pointer.rfind("/metadata/", 0) == 0) {
-        e.parent_kind = Entry::Parent::root;
+        e.parent_kind = CdxEntry::Parent::root;
       }
       if (s.read_component(u.tree.root(), u.pointer, u.offset, false, e)) s.entries.push_back(std::move(e));
       break;
@@ -352,7 +358,7 @@ void CycloneDxCollector::unit(Unit& u) {
                   std::string("expected a dependency object, found ") + v.type_name() + ": ignored");
         break;
       }
-      Dependency d;
+      CdxDependency d;
       d.pointer = u.pointer;
       d.offset = u.offset;
       auto ref = v.string_member("ref");
@@ -408,8 +414,7 @@ util::Result<ReadSbom> CycloneDxCollector::finish(Unit&& top) {
   }
 
   // definitions/metadata.
-  bool have_root = false;
-  Entry root;
+  CdxEntry& root = s.root;
   root.pointer = "/metadata/component";
   if (JsonValue md = doc.find("metadata"); md.is_object()) {
     const std::size_t off = offset_of("metadata");
@@ -449,34 +454,46 @@ util::Result<ReadSbom> CycloneDxCollector::finish(Unit&& top) {
     }
     if (JsonValue c = md.find("component"); c.present() && !c.is_null()) {
       root.offset = off;
-      have_root = s.read_component(c, root.pointer, off, true, root);
+      s.have_root = s.read_component(c, root.pointer, off, true, root);
     }
   } else if (md.present() && !md.is_null()) {
     s.warn_at(offset_of("metadata"), "/metadata",
               std::string("expected an object, found ") + md.type_name() + ": ignored");
-  }
-  if (!have_root) {
-    // No subject: a stand-in root so the document still has one; nothing points to it.
-    root.pkg = model::Package{};
-    root.pkg.name = "unknown";
-    root.pkg.type = model::ComponentType::application;
-    root.bom_ref.clear();
   }
   for (std::string_view key : {"components", "dependencies", "services"})
     if (JsonValue v = doc.find(key); v.present())
       s.warn_at(offset_of(key), "/" + std::string(key),
                 std::string("expected an array, found ") + v.type_name() + ": ignored");
 
+  assemble_cdx(s, CdxSyntax::json, s.path, s.lines, s.diagnostics, d);
+  return out;
+}
+
+// Identities and edges, for either syntax (definitions/component bom-ref, definitions/dependency).
+void assemble_cdx(CdxParts& parts, CdxSyntax syntax, const std::string& path, const LineIndex& lines,
+                  std::vector<util::Diagnostic>& diagnostics, model::Document& d) {
+  auto warn_at = [&](std::size_t off, std::string_view pointer, std::string_view text) {
+    warn(diagnostics, path, lines.line_of(off), pointer, text);
+  };
+  const bool xml = syntax == CdxSyntax::xml;
+  CdxEntry& root = parts.root;
+  if (!parts.have_root) {
+    // No subject: a stand-in root so the document still has one; nothing points to it.
+    root.pkg = model::Package{};
+    root.pkg.name = "unknown";
+    root.pkg.type = model::ComponentType::application;
+    root.bom_ref.clear();
+  }
   d.root = std::move(root.pkg);
   const std::string root_ref = d.root.ref();
   // Entries in document order: a nested component arrives before its parent, so sort (indices, not packages).
-  const std::size_t n = s.entries.size();
+  const std::size_t n = parts.entries.size();
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
-  auto by_seq = [&](std::size_t a, std::size_t b) { return s.entries[a].seq < s.entries[b].seq; };
+  auto by_seq = [&](std::size_t a, std::size_t b) { return parts.entries[a].seq < parts.entries[b].seq; };
   if (!std::is_sorted(order.begin(), order.end(), by_seq)) std::sort(order.begin(), order.end(), by_seq);
-  bool nested = std::any_of(s.entries.begin(), s.entries.end(),
-                            [](const Entry& e) { return e.parent_kind == Entry::Parent::component; });
+  bool nested = std::any_of(parts.entries.begin(), parts.entries.end(),
+                            [](const CdxEntry& e) { return e.parent_kind == CdxEntry::Parent::component; });
   constexpr std::size_t k_root = SIZE_MAX;
   std::vector<std::string> refs(n);                          // Package::ref() per entry
   std::unordered_map<std::string, std::size_t> by_bom_ref;   // bom-ref → first entry with it (k_root: the root)
@@ -485,7 +502,7 @@ util::Result<ReadSbom> CycloneDxCollector::finish(Unit&& top) {
   std::unordered_map<std::uint64_t, std::size_t> entry_of_seq;
   auto ref_of = [&](std::size_t entry) -> const std::string& { return entry == k_root ? root_ref : refs[entry]; };
   auto pointer_of = [&](std::size_t entry) -> const std::string& {
-    return entry == k_root ? root.pointer : s.entries[entry].pointer;
+    return entry == k_root ? root.pointer : parts.entries[entry].pointer;
   };
   by_bom_ref.reserve(n + 1);
   by_ref.reserve(n);
@@ -493,7 +510,7 @@ util::Result<ReadSbom> CycloneDxCollector::finish(Unit&& top) {
   if (!root.bom_ref.empty()) by_bom_ref.emplace(std::move(root.bom_ref), k_root);
 
   for (std::size_t i : order) {
-    Entry& e = s.entries[i];
+    CdxEntry& e = parts.entries[i];
     refs[i] = e.pkg.ref();
     const std::string& ref = refs[i];
     bool duplicate_bom_ref = false;
@@ -501,26 +518,26 @@ util::Result<ReadSbom> CycloneDxCollector::finish(Unit&& top) {
       auto [it, inserted] = by_bom_ref.try_emplace(std::move(e.bom_ref), i);
       if (!inserted) {
         duplicate_bom_ref = true;
-        s.warn_at(e.offset, e.pointer + "/bom-ref",
-                  "duplicate " + quote_text(it->first) + ": the first, at " + pointer_of(it->second) + ", wins");
+        warn_at(e.offset, e.pointer + (xml ? "/@bom-ref" : "/bom-ref"),
+                "duplicate " + quote_text(it->first) + ": the first, at " + pointer_of(it->second) + ", wins");
       }
     }
     if (nested) entry_of_seq.emplace(e.seq, i);
     const std::string* parent_ref = nullptr;
-    if (e.parent_kind == Entry::Parent::root) {
+    if (e.parent_kind == CdxEntry::Parent::root) {
       parent_ref = &root_ref;
-    } else if (e.parent_kind == Entry::Parent::component) {
+    } else if (e.parent_kind == CdxEntry::Parent::component) {
       // The parent started earlier, so it was handled already (unless it was skipped).
       if (auto it = entry_of_seq.find(e.parent); it != entry_of_seq.end()) parent_ref = &refs[it->second];
     }
     if (ref == root_ref) {
       if (!duplicate_bom_ref)
-        s.warn_at(e.offset, e.pointer, "same identity as the document root (" + quote_text(ref) + "): merged into it");
+        warn_at(e.offset, e.pointer, "same identity as the document root (" + quote_text(ref) + "): merged into it");
       merge_package(d.root, std::move(e.pkg));
     } else if (auto it = by_ref.find(ref); it != by_ref.end()) {
       if (!duplicate_bom_ref)
-        s.warn_at(e.offset, e.pointer,
-                  "duplicate of " + pointer_of(first_entry[it->second]) + " (" + quote_text(ref) + "): merged");
+        warn_at(e.offset, e.pointer,
+                "duplicate of " + pointer_of(first_entry[it->second]) + " (" + quote_text(ref) + "): merged");
       merge_package(d.packages[it->second], std::move(e.pkg));
     } else {
       by_ref.emplace(ref, d.packages.size());
@@ -540,14 +557,14 @@ util::Result<ReadSbom> CycloneDxCollector::finish(Unit&& top) {
     return nullptr;
   };
   std::size_t edges = d.relationships.size();
-  for (const Dependency& dep : s.dependencies) edges += dep.depends_on.size();
+  for (const CdxDependency& dep : parts.dependencies) edges += dep.depends_on.size();
   d.relationships.reserve(edges);
-  for (const Dependency& dep : s.dependencies) {
+  for (const CdxDependency& dep : parts.dependencies) {
     const std::string* from = resolve(dep.ref);
     if (from == nullptr) {
-      if (!s.services.count(dep.ref))
-        s.warn_at(dep.offset, dep.pointer + "/ref",
-                  "undeclared ref " + quote_text(dep.ref) + ": its edges are dropped");
+      if (!parts.services.count(dep.ref))
+        warn_at(dep.offset, dep.pointer + (xml ? "/@ref" : "/ref"),
+                "undeclared ref " + quote_text(dep.ref) + ": its edges are dropped");
       continue;
     }
     for (std::size_t i = 0; i < dep.depends_on.size(); ++i) {
@@ -555,19 +572,26 @@ util::Result<ReadSbom> CycloneDxCollector::finish(Unit&& top) {
       if (target.empty()) continue;  // reported when read
       const std::string* to = resolve(target);
       if (to == nullptr) {
-        if (!s.services.count(target))
-          s.warn_at(dep.offset, dep.pointer + "/dependsOn/" + std::to_string(i),
-                    "undeclared ref " + quote_text(target) + ": edge dropped");
+        if (!parts.services.count(target)) {
+          std::string at = dep.pointer;
+          if (!xml)
+            at += "/dependsOn/" + std::to_string(i);
+          else if (dep.depends_on.size() > 1)
+            at += "/dependency[" + std::to_string(i + 1) + "]";
+          else
+            at += "/dependency";
+          warn_at(i < dep.target_offsets.size() ? dep.target_offsets[i] : dep.offset, at,
+                  "undeclared ref " + quote_text(target) + ": edge dropped");
+        }
         continue;
       }
       if (*from != *to) d.relationships.push_back({*from, *to, model::RelationshipKind::depends_on});
     }
   }
-  s.dependencies.clear();
-  s.entries.clear();
-  d.diagnostics = std::move(s.diagnostics);
+  parts.dependencies.clear();
+  parts.entries.clear();
+  d.diagnostics = std::move(diagnostics);
   d.normalize();
-  return out;
 }
 
 }  // namespace purser::formats::detail

@@ -3,7 +3,7 @@
 // read_sbom: format detection and the streaming splitter both readers share.
 //
 // SBOMs reach hundreds of MB (50,000 components ≈ 100 MB), and a DOM of that costs about ten times its size. The
-// document is therefore read as a stream of events (json_scan.hpp): each component, dependency or relationship is
+// document is therefore read as a stream of events (util::json): each component, dependency or relationship is
 // materialised as a small tree of only the members its reader uses, handed over when its closing bracket is read,
 // and its storage reused for the next one; members nobody reads are skipped without copying a byte. nlohmann is
 // not used here: its SAX parser reads through a per-character input adapter (measured at under 50 MB/s on a
@@ -13,8 +13,9 @@
 #include <cstddef>
 #include <deque>
 
-#include "formats/json_scan.hpp"
 #include "formats/reader_common.hpp"
+#include "formats/spdx_tag_value_common.hpp"
+#include "lib/util/json_scan.hpp"
 #include "lib/util/strings.hpp"
 
 namespace purser::formats {
@@ -27,7 +28,7 @@ constexpr std::size_t k_max_depth = 512;
 // Stands for an array level in a unit's key path; no member rule names it, so nothing under an array matches.
 const std::string k_array_level("\0[]", 3);
 
-class Splitter final : public JsonEvents {
+class Splitter final : public util::json::Events {
  public:
   explicit Splitter(UnitHandler& handler) : m_handler(handler) {}
 
@@ -188,8 +189,11 @@ class Splitter final : public JsonEvents {
 
 std::optional<SplitError> split_json(std::string_view bytes, UnitHandler& handler) {
   Splitter splitter(handler);
-  if (auto error = scan_json(bytes, splitter, k_max_depth))
-    return SplitError{std::move(error->message), util::line_of_offset(bytes, error->offset)};
+  // Strings keep the bytes they hold (the writers replace invalid UTF-8 on output); a byte order mark is tolerated.
+  util::json::Scanner scanner(bytes, {.validate_utf8 = false, .max_depth = k_max_depth});
+  scanner.skip_byte_order_mark();
+  if (!util::json::scan(scanner, splitter))
+    return SplitError{"invalid json: " + scanner.error_reason(), util::line_of_offset(bytes, scanner.error_offset())};
   return std::nullopt;
 }
 
@@ -254,6 +258,8 @@ class Dispatcher final : public detail::UnitHandler {
 util::Result<ReadSbom> read_sbom(std::string_view bytes, const std::string& path) {
   using util::ErrorCode;
   using util::make_error;
+  if (detail::looks_like_spdx_tag_value(bytes)) return detail::read_spdx_tag_value(bytes, path);
+  if (detail::looks_like_xml(bytes)) return detail::read_cyclonedx_xml(bytes, path);
   try {
     detail::LineIndex lines(bytes);
     Dispatcher dispatcher(path, lines);

@@ -4,14 +4,16 @@
 // use. Everything here is format-neutral except the Role names.
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
-#include "formats/json_scan.hpp"
+#include "formats/json_tree.hpp"
 #include "formats/reader.hpp"
 #include "lib/model/package.hpp"
 #include "lib/util/result.hpp"
@@ -72,9 +74,9 @@ struct SplitError {
   std::uint64_t line = 1;
 };
 
-/// Streams `bytes` through the event scanner (json_scan.hpp), materialising only what `handler` keeps, one unit at
-/// a time, so memory stays proportional to the largest unit rather than the document. Containers nested deeper
-/// than 512 levels are refused. Returns the parse error, if any.
+/// Streams `bytes` through the JSON scanner (lib/util/json_scan.hpp), materialising only what `handler` keeps, one
+/// unit at a time, so memory stays proportional to the largest unit rather than the document. Containers nested
+/// deeper than 512 levels are refused. Returns the parse error, if any.
 std::optional<SplitError> split_json(std::string_view bytes, UnitHandler& handler);
 
 /// Line numbers of byte offsets, for diagnostics. Nothing is counted until the first question (most documents
@@ -117,6 +119,95 @@ void decode_purser_properties(model::Package& p);
 /// document, "").
 void warn(std::vector<util::Diagnostic>& out, const std::string& path, std::uint64_t line, std::string_view pointer,
           std::string_view text);
+
+// ---- CycloneDX, either syntax (cyclonedx_reader.cpp): the JSON and XML readers extract a component's members each
+// in their own way, then share the mapping into the model and the resolution of identities and edges, so both say
+// the same thing about the same document.
+
+/// One definitions/licenseChoice entry as written: a licence id, a licence name or an expression (trimmed).
+struct CdxLicense {
+  enum class Kind : std::uint8_t { id, expression, name } kind = Kind::name;
+  std::string text;
+  /// 1.6 licenseAcknowledgementEnumeration.
+  enum class Ack : std::uint8_t { none, declared, concluded } ack = Ack::none;
+};
+
+/// One definitions/componentEvidence.occurrences entry (1.5+; line and offset from 1.6).
+struct CdxOccurrence {
+  std::string_view location;
+  std::optional<std::uint64_t> line;
+  std::optional<std::uint64_t> offset;
+};
+
+/// The members of a component the readers use, as written (views into the document, valid until the component is
+/// mapped). Each syntax checks and reports its own shapes; entries it could not read are left out of the lists.
+struct CdxComponent {
+  std::optional<std::string_view> bom_ref, type, group, name, version, scope, purl, cpe;
+  std::optional<std::string_view> supplier;      ///< supplier.name
+  std::optional<std::string_view> distribution;  ///< url of the first externalReference of type "distribution"
+  std::vector<model::Hash> hashes;               ///< alg and content as written (both non-empty)
+  std::vector<CdxLicense> licenses;
+  std::vector<model::Property> properties;
+  std::vector<CdxOccurrence> occurrences;
+};
+
+/// A problem with one member of a component: `member` is "purl", "name" or "version".
+struct CdxProblem {
+  std::string_view member;
+  std::string text;
+};
+
+/// Maps a component into `p` as reader.hpp describes (canonical PURL, name from group or PURL, version from the PURL,
+/// type, scope, hashes, licences joined, supplier, download URL, properties, CPE, occurrences, purser properties).
+/// Problems are appended to `problems`. False when the component has neither a name nor a valid PURL: it is skipped.
+bool cdx_package(CdxComponent& c, bool is_root, model::Package& p, std::vector<CdxProblem>& problems);
+
+/// One component as read, before identities are resolved.
+struct CdxEntry {
+  model::Package pkg;
+  std::string bom_ref;
+  std::string pointer;     ///< where it is written: a JSON pointer or an XML path
+  std::size_t offset = 0;  ///< byte offset of the component
+  std::uint64_t seq = 0;   ///< document (pre-)order
+  enum class Parent : std::uint8_t { none, root, component } parent_kind = Parent::none;
+  std::uint64_t parent = 0;  ///< seq of the parent component
+};
+
+/// One definitions/dependency entry as read.
+struct CdxDependency {
+  std::string ref;
+  std::vector<std::string> depends_on;  ///< "" for a target that could not be read (reported already)
+  std::string pointer;
+  std::size_t offset = 0;
+  std::vector<std::size_t> target_offsets;  ///< XML: byte offset of each target; JSON: empty (the entry's offset)
+};
+
+/// Everything a CycloneDX reader collected, in either syntax, before identities are resolved.
+struct CdxParts {
+  CdxEntry root;                 ///< metadata.component, when have_root
+  bool have_root = false;        ///< otherwise a stand-in root named "unknown" is used
+  std::deque<CdxEntry> entries;  ///< every other component, in any order (seq gives the document order)
+  std::vector<CdxDependency> dependencies;
+  std::unordered_set<std::string> services;  ///< bom-refs of services: edges to them are not package edges
+};
+
+/// How a syntax spells member locations in diagnostics.
+enum class CdxSyntax : std::uint8_t {
+  json,  ///< "/bom-ref", "/ref", "/dependsOn/<0-based index>"
+  xml,   ///< "/@bom-ref", "/@ref", "/dependency[<1-based index>]" (no index when there is one target)
+};
+
+/// Builds the document from `parts` (consumed): root, packages merged by identity (duplicate bom-refs and refs
+/// reported), contains edges of nested components, depends_on edges resolved by bom-ref then ref (undeclared refs
+/// reported, edges to services dropped silently); then moves `diagnostics` in and normalises.
+void assemble_cdx(CdxParts& parts, CdxSyntax syntax, const std::string& path, const LineIndex& lines,
+                  std::vector<util::Diagnostic>& diagnostics, model::Document& d);
+
+/// Whether `bytes` look like XML: the first byte after an optional UTF-8 byte order mark and whitespace is '<'.
+bool looks_like_xml(std::string_view bytes);
+
+/// Reads a CycloneDX XML document (cyclonedx_xml_reader.cpp); read_sbom's contract.
+util::Result<ReadSbom> read_cyclonedx_xml(std::string_view bytes, const std::string& path);
 
 /// Collects the units of a CycloneDX JSON document (cyclonedx_reader.cpp). The top unit arrives last, to finish().
 class CycloneDxCollector {

@@ -7,6 +7,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "formats/spdx_document_events.hpp"
 #include "formats/writer_common.hpp"
 #include "formats/writers.hpp"
 #include "lib/model/license.hpp"
@@ -224,7 +225,9 @@ const std::string& join_comment(Context& ctx, const model::Package& p) {
   return out;
 }
 
-void write_package(detail::JsonWriter& w, Context& ctx, std::size_t i) {
+// Templates over the writer: detail::JsonWriter for the JSON text, detail::SpdxJsonEvents for the tag-value writer.
+template <class W>
+void write_package(W& w, Context& ctx, std::size_t i) {
   const model::Package& p = *ctx.pk.all[i];
   w.begin_object();
   w.member("SPDXID", ctx.ids[i]);
@@ -284,7 +287,8 @@ void write_package(detail::JsonWriter& w, Context& ctx, std::size_t i) {
   w.end_object();
 }
 
-void write_relationship(detail::JsonWriter& w, std::string_view from, const char* type, std::string_view to) {
+template <class W>
+void write_relationship(W& w, std::string_view from, const char* type, std::string_view to) {
   w.begin_object();
   w.member("spdxElementId", from);
   w.member("relatedSpdxElement", to);
@@ -292,8 +296,8 @@ void write_relationship(detail::JsonWriter& w, std::string_view from, const char
   w.end_object();
 }
 
-void write_document(detail::JsonWriter& w, Context& ctx, std::string_view document_namespace,
-                    std::string_view created) {
+template <class W>
+void write_document(W& w, Context& ctx, std::string_view document_namespace, std::string_view created) {
   w.begin_object();
   w.member("spdxVersion", "SPDX-2.3");
   w.member("dataLicense", "CC0-1.0");  // §6.2: fixed value
@@ -353,18 +357,25 @@ void write_document(detail::JsonWriter& w, Context& ctx, std::string_view docume
 // domain, and .invalid can never be mistaken for, or collide with, a namespace someone else publishes. The
 // UUID is derived from the content (written with namespace and creation time empty) like the CycloneDX serial
 // number: a first pass feeds SHA-256, the second writes the document into the sink.
-void stream(const model::Document& doc, const ByteSink& sink, std::string* reserve) {
-  Context ctx{doc, detail::index_packages(doc), {}, {}, {}, {}, {}, {}, {}, {}};
-  prepare(ctx);
+// Returns the namespace; `size` receives the length of the first pass's JSON.
+std::string derive_namespace(Context& ctx, std::uint64_t& size) {
   util::Digest digest(util::DigestAlgorithm::sha256);
   ByteSink to_digest = [&](std::string_view bytes) { digest.update(bytes); };
   detail::JsonWriter first(to_digest);
   write_document(first, ctx, "", "");
   first.flush();
-  std::string document_namespace = "https://purser.invalid/spdxdocs/" + detail::sanitize_idstring(ctx.name, "sbom") +
-                                   "-" + detail::uuid_of_sha256_hex(digest.finish_hex());
+  size = first.size();
+  return "https://purser.invalid/spdxdocs/" + detail::sanitize_idstring(ctx.name, "sbom") + "-" +
+         detail::uuid_of_sha256_hex(digest.finish_hex());
+}
+
+void stream(const model::Document& doc, const ByteSink& sink, std::string* reserve) {
+  Context ctx{doc, detail::index_packages(doc), {}, {}, {}, {}, {}, {}, {}, {}};
+  prepare(ctx);
+  std::uint64_t first_size = 0;
+  std::string document_namespace = derive_namespace(ctx, first_size);
   std::string created = detail::rfc3339_utc(doc.metadata.timestamp);
-  if (reserve != nullptr) reserve->reserve(first.size() + document_namespace.size() + created.size() + 1);
+  if (reserve != nullptr) reserve->reserve(first_size + document_namespace.size() + created.size() + 1);
   detail::JsonWriter second(sink);
   write_document(second, ctx, document_namespace, created);
   second.flush();
@@ -372,6 +383,18 @@ void stream(const model::Document& doc, const ByteSink& sink, std::string* reser
 }
 
 }  // namespace
+
+namespace detail {
+
+void emit_spdx_document(const model::Document& doc, SpdxJsonEvents& events) {
+  Context ctx{doc, detail::index_packages(doc), {}, {}, {}, {}, {}, {}, {}, {}};
+  prepare(ctx);
+  std::uint64_t first_size = 0;
+  std::string document_namespace = derive_namespace(ctx, first_size);
+  write_document(events, ctx, document_namespace, detail::rfc3339_utc(doc.metadata.timestamp));
+}
+
+}  // namespace detail
 
 void write_spdx_json(const model::Document& doc, const ByteSink& sink) { stream(doc, sink, nullptr); }
 

@@ -4,6 +4,7 @@
 // prints and aborts. Every translation unit including valijson must agree on it.
 #define VALIJSON_USE_EXCEPTIONS 1
 
+#include <algorithm>
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -26,6 +27,10 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include "formats/reader_common.hpp"
+#include "formats/spdx_tag_value_common.hpp"
+#include "formats/spdx_tag_value_json.hpp"
+#include "formats/validate_xml.hpp"
 #include "lib/model/license.hpp"
 #include "lib/model/purl.hpp"
 #include "lib/util/strings.hpp"
@@ -1279,10 +1284,33 @@ util::Result<ValidationReport> validate_spdx(const json& doc, const std::string&
   return report;
 }
 
+// Tag-value: the same rules on the JSON equivalent, each violation located at the line of its tag.
+util::Result<ValidationReport> validate_spdx_tag_value(std::string_view bytes, const std::string& path) {
+  auto tv = detail::spdx_tag_value_to_json(bytes, path);
+  if (!tv.ok()) return tv.error();
+  auto version = tv->doc.find("spdxVersion");
+  if (version == tv->doc.end() || !version->is_string())
+    return make_error(ErrorCode::unsupported, "not an SPDX tag-value document: no SPDXVersion", {path});
+  auto report = validate_spdx(tv->doc, path);
+  if (!report.ok()) return report;
+  std::vector<Violation> all;
+  for (auto& [line, message] : tv->problems) all.push_back({"", std::move(message), line});
+  for (auto& v : report->violations) {
+    v.line = tv->line_of(v.pointer);
+    all.push_back(std::move(v));
+  }
+  std::stable_sort(all.begin(), all.end(), [](const Violation& a, const Violation& b) { return a.line < b.line; });
+  report->violations = std::move(all);
+  report->format += " tag-value";
+  return report;
+}
+
 }  // namespace
 
 util::Result<ValidationReport> validate_sbom(std::string_view bytes, const std::string& path) {
   try {
+    if (detail::looks_like_spdx_tag_value(bytes)) return validate_spdx_tag_value(bytes, path);
+    if (detail::looks_like_xml(bytes)) return detail::validate_cyclonedx_xml(bytes, path);
     if (auto at = find_excess_depth(bytes); at != std::string_view::npos)
       return make_error(ErrorCode::parse,
                         "invalid json: nesting deeper than " + std::to_string(k_max_depth) + " levels",

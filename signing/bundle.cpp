@@ -2,11 +2,13 @@
 
 #include <array>
 
+#include "lib/util/json_scan.hpp"
 #include "lib/util/strings.hpp"
 #include "signing/dsse_detail.hpp"
-#include "signing/json_scan.hpp"
 
 namespace purser::signing {
+
+namespace json = util::json;
 
 namespace {
 
@@ -132,11 +134,11 @@ util::Result<std::string> to_bundle_json(const Envelope& envelope, std::string_v
   out += ",\"verificationMaterial\":{\"publicKey\":{\"hint\":";
   json::append_string(out, public_key_hint);
   out += "},\"tlogEntries\":[],\"timestampVerificationData\":{}},\"dsseEnvelope\":{\"payload\":\"";
-  json::append_base64(out, envelope.payload);
+  util::append_base64(out, envelope.payload);
   out += "\",\"payloadType\":";
   json::append_string(out, envelope.payload_type);
   out += ",\"signatures\":[{\"sig\":\"";
-  json::append_base64(out, signature.sig);
+  util::append_base64(out, signature.sig);
   out += '"';
   if (!signature.keyid.empty()) {
     out += ",\"keyid\":";

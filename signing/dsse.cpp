@@ -2,12 +2,13 @@
 
 #include <set>
 
+#include "lib/util/json_scan.hpp"
 #include "lib/util/strings.hpp"
 #include "signing/dsse_detail.hpp"
-#include "signing/json_scan.hpp"
 
 namespace purser::signing {
 
+namespace json = util::json;
 using util::ErrorCode;
 using util::make_error;
 
@@ -63,7 +64,7 @@ std::string to_json(const Envelope& envelope) {
   out += "{\"payloadType\":";
   json::append_string(out, envelope.payload_type);
   out += ",\"payload\":\"";
-  json::append_base64(out, envelope.payload);
+  util::append_base64(out, envelope.payload);
   out += "\",\"signatures\":[";
   bool first = true;
   for (const DsseSignature& s : envelope.signatures) {
@@ -72,7 +73,7 @@ std::string to_json(const Envelope& envelope) {
     out += "{\"keyid\":";
     json::append_string(out, s.keyid);
     out += ",\"sig\":\"";
-    json::append_base64(out, s.sig);
+    util::append_base64(out, s.sig);
     out += "\"}";
   }
   out += "]}";
@@ -82,11 +83,12 @@ std::string to_json(const Envelope& envelope) {
 namespace detail {
 
 util::Error not_a(json::Scanner& s, const std::string& what, std::string_view expected, const std::string& path) {
-  if (!json::at_value(s)) {
+  const json::Kind kind = s.peek_kind();
+  if (!json::starts_value(kind)) {
     s.fail_unexpected(expected);
     return json::syntax_error(s, path);
   }
-  return make_error(ErrorCode::parse, what + ": expected " + std::string(expected) + ", got " + json::kind_at(s),
+  return make_error(ErrorCode::parse, what + ": expected " + std::string(expected) + ", got " + json::describe(kind),
                     json::location_of(s.text(), s.pos(), path));
 }
 
@@ -111,7 +113,7 @@ std::optional<util::Error> read_base64_member(json::Scanner& s, const std::strin
   std::string_view view;
   std::string buffer;
   if (!s.read_string(view, buffer)) return json::syntax_error(s, path);
-  if (!json::base64_decode(view, value))
+  if (!util::base64_decode(view, value))
     return make_error(ErrorCode::parse, what + ": " + field + ": invalid base64",
                       json::location_of(s.text(), at, path));
   return std::nullopt;

@@ -4,10 +4,12 @@
 #include <map>
 #include <optional>
 
+#include "lib/util/json_scan.hpp"
 #include "lib/util/strings.hpp"
-#include "signing/json_scan.hpp"
 
 namespace purser::signing {
+
+namespace json = util::json;
 
 namespace {
 
@@ -90,11 +92,12 @@ class StatementReader {
 
   // A value of the wrong JSON type is structural (verify); a byte that cannot start a value is a syntax error.
   util::Error type_error(const std::string& field, std::string_view expected) {
-    if (!json::at_value(m_s)) {
+    const json::Kind kind = m_s.peek_kind();
+    if (!json::starts_value(kind)) {
       m_s.fail_unexpected(expected);
       return json::syntax_error(m_s, m_path);
     }
-    return problem(m_s.pos(), field + ": expected " + std::string(expected) + ", got " + json::kind_at(m_s));
+    return problem(m_s.pos(), field + ": expected " + std::string(expected) + ", got " + json::describe(kind));
   }
 
   std::optional<util::Error> read_string(const std::string& field, std::string& value) {
@@ -168,9 +171,9 @@ class StatementReader {
     char c = m_s.peek();
     if (c == 'n') return m_s.skip_value() ? std::nullopt : std::optional<util::Error>(json::syntax_error(m_s, m_path));
     if (c != '{') return type_error("statement: predicate", "an object");
-    const std::size_t start = m_s.pos();
-    if (!m_s.skip_value()) return json::syntax_error(m_s, m_path);
-    m_out.predicate_json.assign(m_s.text().substr(start, m_s.pos() - start));
+    std::string_view predicate;
+    if (!m_s.skip_value(predicate)) return json::syntax_error(m_s, m_path);
+    m_out.predicate_json.assign(predicate);
     return std::nullopt;
   }
 
@@ -203,9 +206,10 @@ util::Result<std::string> make_statement(const std::vector<Subject>& subjects, s
   // The predicate is embedded verbatim: validated once, never re-serialised (intoto.hpp).
   std::string_view predicate = util::trim(predicate_json);
   json::Scanner s(predicate);
-  if (s.peek() != '{') {
-    if (json::at_value(s))
-      return make_error(ErrorCode::parse, "predicate: expected a JSON object, got " + json::kind_at(s));
+  if (const json::Kind kind = s.peek_kind(); kind != json::Kind::object) {
+    if (json::starts_value(kind))
+      return make_error(ErrorCode::parse,
+                        "predicate: expected a JSON object, got " + std::string(json::describe(kind)));
     s.fail_unexpected("a JSON object");
   } else if (s.skip_value() && !s.at_end()) {
     s.fail_unexpected("end of input");

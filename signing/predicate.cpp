@@ -1,10 +1,12 @@
 #include "signing/predicate.hpp"
 
+#include "lib/util/json_scan.hpp"
 #include "lib/util/strings.hpp"
 #include "signing/dsse_detail.hpp"
-#include "signing/json_scan.hpp"
 
 namespace purser::signing {
+
+namespace json = util::json;
 
 namespace {
 

@@ -7,10 +7,12 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <unordered_set>
 #include <utility>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 
@@ -174,6 +176,44 @@ std::string join_names(std::initializer_list<std::string_view> names) {
   return out;
 }
 
+// Where documents start, from the event parser. Used instead of YAML::LoadAll: yaml-cpp 0.7 never
+// gets past a ',' that starts a document (each call reports another empty document there), and
+// LoadAll collects those until memory runs out.
+class DocumentStart : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (!m_seen) m_mark = mark;
+    m_seen = true;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+  const YAML::Mark& mark() const { return m_mark; }
+
+ private:
+  bool m_seen = false;
+  YAML::Mark m_mark;
+};
+
+// Refuses a second document, and input the parser cannot get past. Throws YAML::Exception on bad
+// syntax in the first document.
+void check_single_document(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStart first, second;
+  if (!parser.HandleNextDocument(first) || !parser.HandleNextDocument(second)) return;
+  std::uint64_t line = second.mark().line >= 0 ? static_cast<std::uint64_t>(second.mark().line) + 1 : 0;
+  auto pos = static_cast<std::size_t>(std::max(second.mark().pos, 0));
+  if (second.mark().pos == first.mark().pos && pos < text.size())
+    throw LoadError{"unexpected " + quote(text.substr(pos, 1)), line};
+  throw LoadError{"more than one YAML document", line};
+}
+
 class Loader {
  public:
   Policy load(const YAML::Node& top) {
@@ -242,8 +282,7 @@ class Loader {
     if (f.value.IsNull()) throw LoadError{context(where, key + " needs a value"), line_of(f.key)};
     if (!f.value.IsScalar()) throw LoadError{context(where, key + " must be a string"), value_line(f)};
     std::string s = f.value.Scalar();
-    if (util::trim(s).empty())
-      throw LoadError{context(where, key + " must not be empty"), value_line(f)};
+    if (util::trim(s).empty()) throw LoadError{context(where, key + " must not be empty"), value_line(f)};
     return s;
   }
 
@@ -297,9 +336,9 @@ class Loader {
         if (std::find(own.begin(), own.end(), name) != own.end()) continue;
         std::string expected = "id, type, description" + (own.size() ? ", " + join_names(own) : std::string());
         if (std::find(std::begin(k_any_rule), std::end(k_any_rule), name) != std::end(k_any_rule))
-          throw LoadError{ctx + ": key " + quote(name) + " does not apply to " + type + " rules (expected " + expected +
-                              ")",
-                          line_of(f.key)};
+          throw LoadError{
+              ctx + ": key " + quote(name) + " does not apply to " + type + " rules (expected " + expected + ")",
+              line_of(f.key)};
         throw LoadError{ctx + ": unknown key " + quote(name) + " (expected " + expected + ")", line_of(f.key)};
       }
     };
@@ -788,10 +827,9 @@ util::Result<Policy> load_policy(std::string_view yaml, const std::string& path)
     return util::make_error(ErrorCode::parse, "invalid policy: " + message, util::Location{path, line});
   };
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml));
-    if (docs.empty()) return error("the policy is empty", 0);
-    if (docs.size() > 1) return error("more than one YAML document", line_of(docs[1]));
-    return Loader(path).load(docs.front());
+    std::string text(yaml);
+    check_single_document(text);
+    return Loader(path).load(YAML::Load(text));
   } catch (const LoadError& e) {
     return error(e.message, e.line);
   } catch (const YAML::Exception& e) {

@@ -1,5 +1,6 @@
 #include "lib/util/strings.hpp"
 
+#include <array>
 #include <cstdint>
 
 namespace purser::util {
@@ -45,58 +46,96 @@ std::string hex_encode(std::string_view bytes) {
 }
 
 std::string base64_encode(std::string_view bytes) {
-  static constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    std::uint32_t v = (std::uint32_t(std::uint8_t(bytes[i])) << 16) | (std::uint32_t(std::uint8_t(bytes[i + 1])) << 8) |
-                      std::uint8_t(bytes[i + 2]);
-    out += k_alphabet[(v >> 18) & 63];
-    out += k_alphabet[(v >> 12) & 63];
-    out += k_alphabet[(v >> 6) & 63];
-    out += k_alphabet[v & 63];
-  }
-  std::size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    std::uint32_t v = std::uint32_t(std::uint8_t(bytes[i])) << 16;
-    out += k_alphabet[(v >> 18) & 63];
-    out += k_alphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (rest == 2) {
-    std::uint32_t v = (std::uint32_t(std::uint8_t(bytes[i])) << 16) | (std::uint32_t(std::uint8_t(bytes[i + 1])) << 8);
-    out += k_alphabet[(v >> 18) & 63];
-    out += k_alphabet[(v >> 12) & 63];
-    out += k_alphabet[(v >> 6) & 63];
-    out += '=';
-  }
+  append_base64(out, bytes);
   return out;
 }
 
-static int base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+' || c == '-') return 62;
-  if (c == '/' || c == '_') return 63;
-  return -1;
+void append_base64(std::string& out, std::string_view bytes) {
+  static constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const std::size_t start = out.size();
+  out.resize(start + (bytes.size() + 2) / 3 * 4);
+  char* o = out.data() + start;
+  const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    std::uint32_t v = (std::uint32_t(in[i]) << 16) | (std::uint32_t(in[i + 1]) << 8) | in[i + 2];
+    o[0] = k_alphabet[v >> 18];
+    o[1] = k_alphabet[(v >> 12) & 63];
+    o[2] = k_alphabet[(v >> 6) & 63];
+    o[3] = k_alphabet[v & 63];
+    o += 4;
+  }
+  std::size_t rest = bytes.size() - i;
+  if (rest > 0) {
+    std::uint32_t v = std::uint32_t(in[i]) << 16;
+    if (rest == 2) v |= std::uint32_t(in[i + 1]) << 8;
+    o[0] = k_alphabet[v >> 18];
+    o[1] = k_alphabet[(v >> 12) & 63];
+    o[2] = rest == 2 ? k_alphabet[(v >> 6) & 63] : '=';
+    o[3] = '=';
+  }
 }
+
+namespace {
+
+// 0..63 for both alphabets (RFC 4648 §4 and §5), 0x80 for anything else.
+constexpr std::array<unsigned char, 256> make_base64_table() {
+  std::array<unsigned char, 256> t{};
+  for (auto& v : t) v = 0x80;
+  const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  for (int i = 0; i < 62; ++i) t[static_cast<unsigned char>(alphabet[i])] = static_cast<unsigned char>(i);
+  t['+'] = 62;
+  t['-'] = 62;
+  t['/'] = 63;
+  t['_'] = 63;
+  return t;
+}
+constexpr std::array<unsigned char, 256> k_base64 = make_base64_table();
+
+}  // namespace
 
 bool base64_decode(std::string_view text, std::string& out) {
   out.clear();
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  if (text.size() % 4 == 1) return false;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    int v = base64_value(c);
-    if (v < 0) return false;
-    acc = (acc << 6) | std::uint32_t(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xff);
+  std::size_t n = text.size();
+  std::size_t pad = 0;
+  while (n > 0 && text[n - 1] == '=' && pad < 2) {
+    --n;
+    ++pad;
+  }
+  if (pad > 0 && text.size() % 4 != 0) return false;
+  if (n % 4 == 1) return false;
+  // Decoded through a small buffer appended to a reserved string: resize() would zero-fill (and fault in) a 50 MB
+  // DSSE payload once more before writing it. Invalid characters are OR-ed into `bad` and checked once at the end.
+  out.reserve(n / 4 * 3 + 2);
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data());
+  unsigned char chunk[3 * 1024];
+  unsigned char bad = 0;
+  std::size_t i = 0;
+  while (i + 4 <= n) {
+    std::size_t used = 0;
+    for (; i + 4 <= n && used + 3 <= sizeof chunk; i += 4, used += 3) {
+      unsigned char a = k_base64[in[i]], b = k_base64[in[i + 1]], c = k_base64[in[i + 2]], d = k_base64[in[i + 3]];
+      bad |= a | b | c | d;
+      std::uint32_t v = (std::uint32_t(a) << 18) | (std::uint32_t(b) << 12) | (std::uint32_t(c) << 6) | d;
+      chunk[used] = static_cast<unsigned char>(v >> 16);
+      chunk[used + 1] = static_cast<unsigned char>(v >> 8);
+      chunk[used + 2] = static_cast<unsigned char>(v);
     }
+    out.append(reinterpret_cast<const char*>(chunk), used);
+  }
+  std::size_t rest = n - i;
+  if (rest >= 2) {
+    unsigned char a = k_base64[in[i]], b = k_base64[in[i + 1]];
+    unsigned char c = rest == 3 ? k_base64[in[i + 2]] : 0;
+    bad |= a | b | c;
+    std::uint32_t v = (std::uint32_t(a) << 18) | (std::uint32_t(b) << 12) | (std::uint32_t(c) << 6);
+    out.push_back(static_cast<char>(v >> 16));
+    if (rest == 3) out.push_back(static_cast<char>(v >> 8));
+  }
+  if (bad & 0x80) {
+    out.clear();
+    return false;
   }
   return true;
 }

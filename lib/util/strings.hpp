@@ -18,7 +18,10 @@ std::string to_lower(std::string_view s);
 std::string hex_encode(std::string_view bytes);
 /// Standard base64 (RFC 4648 §4) encoding with padding.
 std::string base64_encode(std::string_view bytes);
-/// Decodes standard or URL-safe base64, padding optional; false on invalid input.
+/// Appends the standard base64 (RFC 4648 §4) encoding of `bytes`, with padding, to `out`.
+void append_base64(std::string& out, std::string_view bytes);
+/// Decodes standard or URL-safe base64 (RFC 4648 §4, §5) into `out`. Padding is optional, but when present it is at
+/// most two '=' and makes the text a multiple of 4 characters (§3.2). False, with `out` cleared, on anything else.
 bool base64_decode(std::string_view text, std::string& out);
 /// Appends the UTF-8 encoding of a Unicode code point (surrogates are not checked).
 void append_utf8(std::string& out, std::uint32_t code_point);

@@ -213,11 +213,12 @@ TEST_F(Attest, VerifyJsonOutput) {
   ASSERT_EQ(v.code, 0) << v.err;
   auto j = nlohmann::json::parse(v.out);
   EXPECT_EQ(j["verified"], true);
-  EXPECT_EQ(j["format"], "envelope");
-  ASSERT_EQ(j["envelopes"].size(), 1u);
-  EXPECT_EQ(j["envelopes"][0]["predicateType"], "https://cyclonedx.org/bom");
-  EXPECT_EQ(j["envelopes"][0]["checks"][0]["check"], "signatures");
-  EXPECT_EQ(j["envelopes"][0]["checks"][0]["verdict"], "pass");
+  ASSERT_EQ(j["files"].size(), 1u);
+  EXPECT_EQ(j["files"][0]["format"], "envelope");
+  ASSERT_EQ(j["files"][0]["envelopes"].size(), 1u);
+  EXPECT_EQ(j["files"][0]["envelopes"][0]["predicateType"], "https://cyclonedx.org/bom");
+  EXPECT_EQ(j["files"][0]["envelopes"][0]["checks"][0]["check"], "signatures");
+  EXPECT_EQ(j["files"][0]["envelopes"][0]["checks"][0]["verdict"], "pass");
 }
 
 TEST_F(Attest, OperationalErrorsExitThree) {
@@ -349,6 +350,22 @@ rules:
   keypair("other");
   auto untrusted = purser("verify --key " + tmp + "/other.pub --policy " + tmp + "/ok.yaml " + tmp + "/att.json");
   EXPECT_EQ(untrusted.code, 1);
+
+  // Attestations in separate files meet one policy together.
+  ASSERT_EQ(purser("provenance --subject " + tmp + "/dist/app.tar.gz --key " + tmp + "/k.key --out " + tmp +
+                   "/prov.att.json")
+                .code,
+            0);
+  write("both.yaml", R"(apiVersion: purser.dev/policy/v1
+rules:
+  - type: requirePredicates
+    predicateTypes: [https://cyclonedx.org/bom, https://slsa.dev/provenance/v1]
+)");
+  EXPECT_EQ(purser("verify --key " + tmp + "/k.pub --policy " + tmp + "/both.yaml " + tmp + "/att.json").code, 1);
+  auto both = purser("verify --key " + tmp + "/k.pub --policy " + tmp + "/both.yaml " + tmp + "/att.json " + tmp +
+                     "/prov.att.json");
+  EXPECT_EQ(both.code, 0) << both.out;
+  EXPECT_NE(both.out.find("verified: 2 attestation(s) and the policy"), std::string::npos) << both.out;
 
   write("bad.yaml", "apiVersion: purser.dev/policy/v1\nrules:\n  - type: nonsense\n");
   auto bad = purser("verify --key " + tmp + "/k.pub --policy " + tmp + "/bad.yaml " + tmp + "/att.json");

@@ -106,6 +106,23 @@ TEST_F(Cli, DefaultOutputOffATtyIsCycloneDx) {
   EXPECT_NE(table.out.find("idna"), std::string::npos);
 }
 
+TEST_F(Cli, SpdxTagValueOutputIsTheSpdxJsonDocumentAndValidates) {
+  write("p/requirements.txt", "idna==3.7\n");
+  auto r = purser("scan " + tmp + "/p -o spdx-tv=" + tmp + "/p.spdx -o spdx-json=" + tmp + "/p.spdx.json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string text = slurp(tmp + "/p.spdx");
+  EXPECT_EQ(text.rfind("SPDXVersion: SPDX-2.3\n", 0), 0u) << text;
+  EXPECT_NE(text.find("ExternalRef: PACKAGE-MANAGER purl pkg:pypi/idna@3.7\n"), std::string::npos) << text;
+  auto doc = nlohmann::json::parse(slurp(tmp + "/p.spdx.json"));
+  EXPECT_NE(text.find("DocumentNamespace: " + doc["documentNamespace"].get<std::string>() + "\n"), std::string::npos);
+  auto v = purser("validate " + tmp + "/p.spdx");
+  EXPECT_EQ(v.code, 0) << v.out << v.err;
+  EXPECT_EQ(v.out, tmp + "/p.spdx: valid SPDX 2.3 tag-value\n");
+  auto attest = purser("scan " + tmp + "/p -o spdx-tag-value --attest --key " + tmp + "/k.pem");
+  EXPECT_EQ(attest.code, 2);
+  EXPECT_EQ(attest.err, "purser: error: --attest signs JSON SBOMs: spdx-tag-value output cannot be attested\n");
+}
+
 TEST_F(Cli, BadLockfileWarnsButScanGoesOnUnlessStrict) {
   write("p/a/package-lock.json", "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n");
   write("p/b/requirements.txt", "idna==3.7\n");
@@ -129,7 +146,9 @@ TEST_F(Cli, ExitCodes) {
   write("p/requirements.txt", "idna==3.7\n");
   auto fmt = purser("scan " + tmp + "/p -o xml");
   EXPECT_EQ(fmt.code, 2);
-  EXPECT_EQ(fmt.err, "purser: error: unknown output format: xml (expected cyclonedx-json, spdx-json or table)\n");
+  EXPECT_EQ(
+      fmt.err,
+      "purser: error: unknown output format: xml (expected cyclonedx-json, spdx-json, spdx-tag-value or table)\n");
   auto two = purser("scan " + tmp + "/p -o table -o cyclonedx-json");
   EXPECT_EQ(two.code, 2);
   auto sde = purser("scan " + tmp + "/p", "SOURCE_DATE_EPOCH=yesterday");

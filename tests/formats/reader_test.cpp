@@ -542,51 +542,40 @@ TEST(ReadSbomErrors, NotJson) {
   auto r = read_sbom("name: value\n", "sbom.yaml");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, util::ErrorCode::parse);
-  EXPECT_EQ(r.error().to_string(), "sbom.yaml:1: invalid json: invalid literal; expected true, false or null");
+  EXPECT_EQ(r.error().to_string(), "sbom.yaml:1: invalid json: invalid literal");
 }
 
 TEST(ReadSbomErrors, TruncatedReportsTheLine) {
   auto r = read_sbom("{\"bomFormat\": \"CycloneDX\",\n \"components\": [\n  {\"name\": \"a\"", "bom.json");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, util::ErrorCode::parse);
-  EXPECT_EQ(r.error().to_string(), "bom.json:3: invalid json: unexpected end of input; expected ',' or '}'");
+  EXPECT_EQ(r.error().to_string(), "bom.json:3: invalid json: unexpected end of input, expected ',' or '}'");
 }
 
 TEST(ReadSbomErrors, Empty) {
   auto r = read_sbom(" \n ", "bom.json");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, util::ErrorCode::parse);
-  EXPECT_EQ(r.error().to_string(), "bom.json:2: invalid json: unexpected end of input; expected a value");
+  EXPECT_EQ(r.error().to_string(), "bom.json:2: invalid json: unexpected end of input, expected a value");
 }
 
-// Malformed JSON is an error wherever it is, in members the reader skips too; the message says what and where.
+// Malformed JSON is an error wherever it is, in members the reader skips too; the message says what and where. The
+// grammar itself is tested with the scanner (tests/util/json_scan_test.cpp).
 TEST(ReadSbomErrors, MalformedJson) {
   const std::pair<const char*, const char*> cases[] = {
       {R"({"bomFormat": "CycloneDX", "description": [1,,2]})",
-       "x.json:1: invalid json: unexpected ','; expected a value"},
-      {R"({"bomFormat": "CycloneDX", "x": "a\qb"})", "x.json:1: invalid json: invalid escape: 'q' after a backslash"},
+       "x.json:1: invalid json: unexpected ',', expected a value"},
+      {R"({"bomFormat": "CycloneDX", "x": "a\qb"})", "x.json:1: invalid json: invalid escape 'q' in string"},
       {"{\"bomFormat\": \"CycloneDX\",\n\"x\": \"tab\there\"}",
-       "x.json:2: invalid json: control character byte 0x09 in a string; it must be escaped"},
+       "x.json:2: invalid json: unescaped control character in string"},
       {R"({"bomFormat": "CycloneDX", "x": "open)", "x.json:1: invalid json: unterminated string"},
-      {R"({"bomFormat": "CycloneDX", "x": "\ud800"})",
-       "x.json:1: invalid json: invalid \\u escape: unpaired high surrogate"},
-      {R"({"bomFormat": "CycloneDX", "x": "\udc00"})",
-       "x.json:1: invalid json: invalid \\u escape: unpaired low surrogate"},
-      {R"({"bomFormat": "CycloneDX", "x": "\u12G4"})", "x.json:1: invalid json: invalid \\u escape"},
-      {R"({"bomFormat": "CycloneDX", "x": 01})", "x.json:1: invalid json: unexpected '1'; expected ',' or '}'"},
-      {R"({"bomFormat": "CycloneDX", "x": 1.})", "x.json:1: invalid json: invalid number"},
-      {R"({"bomFormat": "CycloneDX", "x": -})", "x.json:1: invalid json: invalid number"},
-      {R"({"bomFormat": "CycloneDX", "x": 1e})", "x.json:1: invalid json: invalid number"},
-      {R"({"bomFormat": "CycloneDX", "x": tru})",
-       "x.json:1: invalid json: invalid literal; expected true, false or null"},
-      {R"({"bomFormat": "CycloneDX" "x": 1})", "x.json:1: invalid json: unexpected '\"'; expected ',' or '}'"},
-      {R"({"bomFormat" "CycloneDX"})", "x.json:1: invalid json: unexpected '\"'; expected ':' after a member name"},
-      {R"({"bomFormat": "CycloneDX",})", "x.json:1: invalid json: unexpected '}'; expected a member name string"},
-      {R"({"components": [1,]})", "x.json:1: invalid json: unexpected ']'; expected a value"},
-      {"{\"bomFormat\": \"CycloneDX\"}\n{}", "x.json:2: invalid json: unexpected '{' after the document"},
-      {"{\"bomFormat\": \"CycloneDX\", \"x\": \"\x01\"}",
-       "x.json:1: invalid json: control character byte 0x01 in a string; it must be escaped"},
-      {"\xEF\xBB", "x.json:1: invalid json: unexpected byte 0xEF; expected a value"},
+      {R"({"bomFormat": "CycloneDX", "x": "\ud800"})", "x.json:1: invalid json: unpaired surrogate in \\u escape"},
+      {R"({"bomFormat": "CycloneDX", "x": tru})", "x.json:1: invalid json: invalid literal"},
+      {R"({"bomFormat" "CycloneDX"})", "x.json:1: invalid json: unexpected '\"', expected ':'"},
+      {R"({"bomFormat": "CycloneDX",})", "x.json:1: invalid json: unexpected '}', expected a string (member name)"},
+      {R"({"components": [1,]})", "x.json:1: invalid json: unexpected ']', expected a value"},
+      {"{\"bomFormat\": \"CycloneDX\"}\n{}", "x.json:2: invalid json: unexpected '{', expected end of input"},
+      {"\xEF\xBB", "x.json:1: invalid json: unexpected '\\xef', expected a value"},
   };
   for (const auto& [bytes, message] : cases) {
     auto r = read_sbom(bytes, "x.json");
@@ -594,6 +583,17 @@ TEST(ReadSbomErrors, MalformedJson) {
     EXPECT_EQ(r.error().code, util::ErrorCode::parse);
     EXPECT_EQ(r.error().to_string(), message) << bytes;
   }
+}
+
+// SBOMs in the wild carry Latin-1 and broken bytes in names; the reader keeps them (the writers replace them on
+// output) rather than refusing the document.
+TEST(ReadSbom, InvalidUtf8InStringsIsKept) {
+  ReadSbom r = read_ok(
+      "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"description\": \"\xff\","
+      " \"components\": [{\"name\": \"caf\xe9 \xed\xa0\x80\", \"version\": \"1\"}]}",
+      "x.json");
+  ASSERT_EQ(r.document.packages.size(), 1u);
+  EXPECT_EQ(r.document.packages[0].name, "caf\xe9 \xed\xa0\x80");
 }
 
 TEST(ReadSbom, JsonEscapesNumbersAndByteOrderMark) {

@@ -227,7 +227,12 @@ TEST(LoadPolicyErrors, YamlAndTopLevel) {
             "p.yaml:3: invalid policy: end of sequence flow not found");
   EXPECT_EQ(load_error("apiVersion: purser.dev/policy/v1\n  rules: x\n"),
             "p.yaml:2: invalid policy: illegal map value");
-  EXPECT_EQ(load_error("apiVersion: a\n---\napiVersion: b\n"), "p.yaml:3: invalid policy: more than one YAML document");
+  EXPECT_EQ(load_error("apiVersion: a\n---\napiVersion: b\n"), "p.yaml:2: invalid policy: more than one YAML document");
+  EXPECT_EQ(load_error("apiVersion: a\n...\n# trailer\nx: 1\n"),
+            "p.yaml:4: invalid policy: more than one YAML document");
+  // yaml-cpp cannot get past a leading ','; found by fuzzing (it used to exhaust memory).
+  EXPECT_EQ(load_error(","), "p.yaml:1: invalid policy: unexpected ','");
+  EXPECT_EQ(load_error("\n\n , apiVersion"), "p.yaml:3: invalid policy: unexpected ','");
   EXPECT_EQ(load_error("rules: []\n"),
             "p.yaml:1: invalid policy: missing apiVersion (expected 'purser.dev/policy/v1')");
   EXPECT_EQ(

@@ -126,6 +126,8 @@ TEST(Dsse, ParsesEscapesUnknownMembersNullKeyidAndWhitespace) {
   EXPECT_EQ(e->signatures[1].sig, "");
 }
 
+// The JSON grammar itself is tested with the scanner (tests/util/json_scan_test.cpp); these check that its errors
+// reach the envelope reader's caller with the path and offset, in members it reads and in members it skips.
 TEST(Dsse, MalformedEnvelopes) {
   EXPECT_EQ(parse_error(""), "e.json@0: invalid json: unexpected end of input, expected an object");
   EXPECT_EQ(parse_error("   "), "e.json@3: invalid json: unexpected end of input, expected an object");
@@ -139,25 +141,11 @@ TEST(Dsse, MalformedEnvelopes) {
             "e.json@17: invalid json: unexpected end of input, expected ',' or '}'");
   EXPECT_EQ(parse_error("{\"payload\":\"aGk=\" \"x\""),
             "e.json@18: invalid json: unexpected '\"', expected ',' or '}'");
-  EXPECT_EQ(parse_error("{,}"), "e.json@1: invalid json: unexpected ',', expected a string (member name) or '}'");
-  EXPECT_EQ(parse_error("{\"a\":1,}"), "e.json@7: invalid json: unexpected '}', expected a string (member name)");
-  EXPECT_EQ(parse_error("{\"a\":01}"), "e.json@6: invalid json: unexpected '1', expected ',' or '}'");
-  EXPECT_EQ(parse_error("{\"a\":-}"), "e.json@5: invalid json: invalid number");
-  EXPECT_EQ(parse_error("{\"a\":1.}"), "e.json@5: invalid json: invalid number");
-  EXPECT_EQ(parse_error("{\"a\":1e}"), "e.json@5: invalid json: invalid number");
-  EXPECT_EQ(parse_error("{\"a\":tru}"), "e.json@5: invalid json: invalid literal");
+  EXPECT_EQ(parse_error("{\"payloadType\":\"\\q\"}"), "e.json@16: invalid json: invalid escape 'q' in string");
   EXPECT_EQ(parse_error("{\"a\":[1,]}"), "e.json@8: invalid json: unexpected ']', expected a value");
-  EXPECT_EQ(parse_error("{\"a\":[1 2]}"), "e.json@8: invalid json: unexpected '2', expected ',' or ']'");
-  EXPECT_EQ(parse_error("{\"a\":'x'}"), "e.json@5: invalid json: unexpected ''', expected a value");
-  EXPECT_EQ(parse_error("{\"a\":\"x\ty\"}"), "e.json@7: invalid json: unescaped control character in string");
-  EXPECT_EQ(parse_error("{\"a\":\"\\q\"}"), "e.json@6: invalid json: invalid escape 'q' in string");
-  EXPECT_EQ(parse_error("{\"a\":\"\\u12G4\"}"), "e.json@6: invalid json: invalid \\u escape in string");
-  EXPECT_EQ(parse_error("{\"a\":\"\\ud800\"}"), "e.json@6: invalid json: unpaired surrogate in \\u escape");
-  EXPECT_EQ(parse_error("{\"a\":\"\\udc00\"}"), "e.json@6: invalid json: unpaired surrogate in \\u escape");
+  // Signed documents must be valid UTF-8 everywhere, in skipped members too: two parsers must not disagree.
   EXPECT_EQ(parse_error("{\"a\":\"\xff\"}"), "e.json@6: invalid json: invalid UTF-8 in string");
-  EXPECT_EQ(parse_error("{\"a\":\"\xc0\xaf\"}"), "e.json@6: invalid json: invalid UTF-8 in string");
-  EXPECT_EQ(parse_error("{\"a\":\"\xed\xa0\x80\"}"), "e.json@6: invalid json: invalid UTF-8 in string");
-  EXPECT_EQ(parse_error("{\"a\":\"\xe2\x82\"}"), "e.json@6: invalid json: invalid UTF-8 in string");
+  EXPECT_EQ(parse_error("{\"payloadType\":\"\xed\xa0\x80\"}"), "e.json@16: invalid json: invalid UTF-8 in string");
   EXPECT_EQ(parse_error("{\"a\":1,\"a\":2}"), "e.json@7: invalid json: duplicate member \"a\"");
   EXPECT_EQ(parse_error(R"({"payload":"","payloadType":"t","signatures":[]} x)"),
             "e.json@49: invalid json: unexpected 'x', expected end of input");
@@ -196,10 +184,11 @@ TEST(Dsse, ErrorLocationIsTheLineForMultiLineInput) {
             "e.json:3: invalid json: unexpected '\"', expected ',' or '}'");
 }
 
+// The limit is on the document's nesting: the envelope object is level 1, so the 512th '[' (at 5 + 511) is too deep.
 TEST(Dsse, HostileNestingIsBounded) {
   std::string deep = "{\"x\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
-  EXPECT_EQ(parse_error(deep), "e.json@517: invalid json: nesting deeper than 512 levels");
-  std::string ok = "{\"x\":" + std::string(500, '[') + std::string(500, ']') +
+  EXPECT_EQ(parse_error(deep), "e.json@516: invalid json: nesting deeper than 512 levels");
+  std::string ok = "{\"x\":" + std::string(511, '[') + std::string(511, ']') +
                    ",\"payload\":\"\",\"payloadType\":\"t\",\"signatures\":[]}";
   EXPECT_TRUE(parse_envelope(ok, "e").ok());
 }

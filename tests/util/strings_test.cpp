@@ -62,6 +62,35 @@ TEST(Strings, Base64DecodeVariants) {
   EXPECT_FALSE(base64_decode("Zm 9v", out));
 }
 
+// RFC 4648 §3.2: padding, when present, completes the last quantum; it is never longer and never partial.
+TEST(Strings, Base64DecodeRejectsWrongPadding) {
+  std::string out = "stale";
+  EXPECT_FALSE(base64_decode("aGk==", out));  // one '=' too many
+  EXPECT_EQ(out, "");
+  EXPECT_FALSE(base64_decode("Zm9vYg=", out));  // padded but not a multiple of 4
+  EXPECT_FALSE(base64_decode("Zg===", out));
+  EXPECT_FALSE(base64_decode("====", out));
+  EXPECT_FALSE(base64_decode("=", out));
+  ASSERT_TRUE(base64_decode("Zm9vYg==", out));
+  EXPECT_EQ(out, "foob");
+}
+
+TEST(Strings, Base64LongInputAndAppend) {
+  std::string bytes;
+  for (int i = 0; i < 10000; ++i) bytes.push_back(static_cast<char>(i * 7));  // longer than one decode chunk
+  std::string encoded = "prefix:";
+  append_base64(encoded, bytes);
+  ASSERT_EQ(encoded.substr(0, 7), "prefix:");
+  EXPECT_EQ(encoded.substr(7), base64_encode(bytes));
+  std::string out;
+  ASSERT_TRUE(base64_decode(encoded.substr(7), out));
+  EXPECT_EQ(out, bytes);
+  std::string bad = encoded.substr(7);
+  bad[5000] = '*';
+  EXPECT_FALSE(base64_decode(bad, out));
+  EXPECT_EQ(out, "");
+}
+
 TEST(Strings, LineOfOffset) {
   std::string_view t = "a\nbc\n\nd";
   EXPECT_EQ(line_of_offset(t, 0), 1u);

@@ -1,11 +1,9 @@
 #pragma once
-// A small, fast, non-recursive JSON (RFC 8259) event scanner and the flat tree the SBOM readers build from its
-// events (internal to formats/, not part of the public API).
+// The flat tree the SBOM readers build one unit at a time (a component, a relationship) from the events of the JSON
+// scanner (lib/util/json_scan.hpp), or that another reader builds from its own parse. Internal to formats/, not
+// part of the public API.
 //
-// Why not nlohmann: its SAX parser reads through a per-character input adapter (measured under 50 MB/s) and
-// exposes no positions, and its DOM costs one allocation per member. This scanner works on a contiguous buffer,
-// reports each token's byte offset, and lets the receiver skip a value without producing events or copying its
-// strings; a Tree keeps one unit (a component, a relationship) in two reusable vectors.
+// Why not a DOM: nlohmann's costs one allocation per member; a JsonTree keeps one unit in two reusable vectors.
 
 #include <cstddef>
 #include <cstdint>
@@ -15,38 +13,6 @@
 #include <vector>
 
 namespace purser::formats::detail {
-
-/// Receives the events of one document, in order. `at` is the byte offset of the token that starts the event.
-class JsonEvents {
- public:
-  virtual ~JsonEvents() = default;
-  /// Asked before each value: true skips it whole (still checked for well-formedness, no events).
-  virtual bool skip_next() = 0;
-  virtual void start_object(std::size_t at) = 0;
-  virtual void end_object() = 0;
-  virtual void start_array(std::size_t at) = 0;
-  virtual void end_array() = 0;
-  /// A member name, unescaped; the view is valid during the call only.
-  virtual void key(std::string_view name, std::size_t at) = 0;
-  /// A string value, unescaped; valid during the call only.
-  virtual void string(std::string_view value, std::size_t at) = 0;
-  /// A number, as its JSON text (already checked against the grammar).
-  virtual void number(std::string_view text, std::size_t at) = 0;
-  virtual void boolean(bool value, std::size_t at) = 0;
-  virtual void null(std::size_t at) = 0;
-};
-
-/// Why scanning stopped: "invalid json: <reason>" and the byte offset where it was noticed.
-struct JsonScanError {
-  std::string message;
-  std::size_t offset = 0;
-};
-
-/// Scans `bytes` (one JSON value, optionally preceded by a UTF-8 byte order mark and surrounded by whitespace) into
-/// `events`. Containers nested deeper than `max_depth` (skipped ones included) are an error. Strings are kept as
-/// the bytes they hold: invalid UTF-8 is not rejected (the writers replace it on output); \u escapes must pair
-/// their surrogates. Returns the first error, if any; events already delivered stay delivered.
-std::optional<JsonScanError> scan_json(std::string_view bytes, JsonEvents& events, std::size_t max_depth);
 
 class JsonTree;
 
