@@ -55,11 +55,13 @@ util::Status write_attestation(const std::string& path, const std::string& bytes
   if (!append || path == "-") return util::write_file_atomic(path, bytes);
   // .intoto.jsonl collects one attestation per line: append, in one write so concurrent appenders don't interleave.
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) return util::make_error(util::ErrorCode::io, std::string("cannot write: ") + std::strerror(errno), {path});
+  if (fd < 0)
+    return util::make_error(util::ErrorCode::io, std::string("cannot write: ") + std::strerror(errno), {path});
   ssize_t n = ::write(fd, bytes.data(), bytes.size());
   int err = n < 0 ? errno : (static_cast<std::size_t>(n) != bytes.size() ? EIO : 0);
   if (::close(fd) != 0 && err == 0) err = errno;
-  if (err != 0) return util::make_error(util::ErrorCode::io, std::string("cannot write: ") + std::strerror(err), {path});
+  if (err != 0)
+    return util::make_error(util::ErrorCode::io, std::string("cannot write: ") + std::strerror(err), {path});
   return util::Ok{};
 }
 
@@ -68,8 +70,7 @@ Verb attest_verb() {
           [](CLI::App& sub) -> std::function<int()> {
             auto flags = std::make_shared<AttestCmdFlags>();
             sub.add_option("--predicate", flags->predicate, "the predicate JSON ('-' = stdin)")->required();
-            sub.add_option("--type", flags->type,
-                           "predicate type: cyclonedx, spdx, slsa-provenance, openvex, or a URI")
+            sub.add_option("--type", flags->type, "predicate type: cyclonedx, spdx, slsa-provenance, openvex, or a URI")
                 ->required();
             sub.add_option("--subject", flags->subjects,
                            "what the attestation is about (repeatable): FILE, docker-archive:FILE, oci-dir:DIR, "

@@ -30,7 +30,8 @@ util::Status write_private(const std::string& path, const std::string& pem, bool
     return util::make_error(util::ErrorCode::usage, "refusing to overwrite an existing key (use --force)", {path});
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return util::make_error(util::ErrorCode::io, std::string("cannot write: ") + std::strerror(errno), {path});
+  if (fd < 0)
+    return util::make_error(util::ErrorCode::io, std::string("cannot write: ") + std::strerror(errno), {path});
   ::fchmod(fd, 0600);  // whatever the umask
   std::size_t done = 0;
   int err = 0;
@@ -64,8 +65,8 @@ int run_keygen(const KeygenFlags& flags) {
                                  "unknown key type: " + flags.type + " (expected ecdsa-p256, ed25519 or rsa-4096)"));
   std::string key_path = flags.out + ".key", pub_path = flags.out + ".pub";
   if (!flags.force && ::access(key_path.c_str(), F_OK) == 0)
-    return fail(util::make_error(util::ErrorCode::usage, "refusing to overwrite an existing key (use --force)",
-                                 {key_path}));
+    return fail(
+        util::make_error(util::ErrorCode::usage, "refusing to overwrite an existing key (use --force)", {key_path}));
   std::string passphrase;
   if (!flags.no_password) {
     auto p = read_passphrase(key_path, true);

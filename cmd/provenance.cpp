@@ -36,8 +36,9 @@ util::Result<std::int64_t> parse_time(const std::string& text) {
   std::tm tm{};
   const char* end = ::strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
   if (end == nullptr || *end != '\0')
-    return util::make_error(util::ErrorCode::usage,
-                            "invalid time: " + text + " (expected RFC 3339 UTC like 2026-11-28T16:00:00Z, or epoch seconds)");
+    return util::make_error(
+        util::ErrorCode::usage,
+        "invalid time: " + text + " (expected RFC 3339 UTC like 2026-11-28T16:00:00Z, or epoch seconds)");
   return static_cast<std::int64_t>(::timegm(&tm));
 }
 

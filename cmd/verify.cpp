@@ -154,8 +154,7 @@ int run_verify(const VerifyFlags& flags) {
   };
   if (flags.output != "text" && flags.output != "json")
     return fail(util::make_error(util::ErrorCode::usage, "unknown --output: " + flags.output + " (text or json)"));
-  if (flags.threshold == 0)
-    return fail(util::make_error(util::ErrorCode::usage, "--threshold must be at least 1"));
+  if (flags.threshold == 0) return fail(util::make_error(util::ErrorCode::usage, "--threshold must be at least 1"));
   if (flags.threshold > flags.keys.size())
     return fail(util::make_error(util::ErrorCode::usage,
                                  "--threshold " + std::to_string(flags.threshold) + " needs at least that many --key"));
@@ -288,8 +287,9 @@ Verb verify_verb() {
             sub.add_option("--threshold", flags->threshold, "distinct trusted keys that must have signed (default 1)");
             sub.add_option("--type", flags->type,
                            "required predicate type: cyclonedx, spdx, slsa-provenance, openvex, or a URI");
-            sub.add_option("--artifact", flags->artifact,
-                           "the artifact that must be a subject: FILE, docker-archive:FILE, oci-dir:DIR, oci-archive:FILE");
+            sub.add_option(
+                "--artifact", flags->artifact,
+                "the artifact that must be a subject: FILE, docker-archive:FILE, oci-dir:DIR, oci-archive:FILE");
             sub.add_option("--image", flags->image, "pick one image (NAME:TAG) when an archive holds several");
             sub.add_option("--policy", flags->policy, "policy YAML to apply to the verified attestations");
             sub.add_option("--output", flags->output, "text (default) or json");

@@ -11,13 +11,11 @@ util::Result<policy::Policy> load_policy_file(const std::string& path) {
   return policy::load_policy(yaml, path);
 }
 
-policy::PolicyReport evaluate_policy_now(const policy::Policy& policy,
-                                         std::vector<policy::Attestation> attestations) {
+policy::PolicyReport evaluate_policy_now(const policy::Policy& policy, std::vector<policy::Attestation> attestations) {
   policy::Evidence evidence;
   evidence.attestations = std::move(attestations);
-  evidence.now = std::chrono::duration_cast<std::chrono::seconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
+  evidence.now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   return policy::evaluate(policy, evidence);
 }
 

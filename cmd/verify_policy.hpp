@@ -14,7 +14,6 @@ namespace purser::cmd {
 util::Result<policy::Policy> load_policy_file(const std::string& path);
 
 /// Evaluates `policy` now over the verified attestations.
-policy::PolicyReport evaluate_policy_now(const policy::Policy& policy,
-                                         std::vector<policy::Attestation> attestations);
+policy::PolicyReport evaluate_policy_now(const policy::Policy& policy, std::vector<policy::Attestation> attestations);
 
 }  // namespace purser::cmd
