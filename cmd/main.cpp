@@ -22,8 +22,8 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", flags.quiet, "print nothing but results and errors");
   app.add_flag("-v,--verbose", flags.verbose, "print progress details to stderr");
 
-  const Verb verbs[] = {scan_verb(),   validate_verb(),   catalogers_verb(), keygen_verb(), attest_verb(),
-                       provenance_verb(), verify_verb(), diff_verb(),      merge_verb(),  convert_verb()};
+  const Verb verbs[] = {scan_verb(),       validate_verb(), catalogers_verb(), keygen_verb(), attest_verb(),
+                        provenance_verb(), verify_verb(),   diff_verb(),       merge_verb(),  convert_verb()};
   std::function<int()> run;
   for (const auto& verb : verbs) {
     CLI::App* sub = app.add_subcommand(verb.name, verb.help);

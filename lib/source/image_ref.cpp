@@ -63,9 +63,9 @@ class TarFiles : public MetadataFiles {
     if (archive_read_open_filename(a.get(), path.c_str(), 1 << 16) != ARCHIVE_OK) {
       int err = archive_errno(a.get());
       bool io = err == ENOENT || err == EACCES || err == EISDIR || err == EIO;
-      return make_error(io ? ErrorCode::io : ErrorCode::parse,
-                        std::string(io ? "cannot read archive: " : "not a tar archive: ") + archive_error_string(a.get()),
-                        {path});
+      return make_error(
+          io ? ErrorCode::io : ErrorCode::parse,
+          std::string(io ? "cannot read archive: " : "not a tar archive: ") + archive_error_string(a.get()), {path});
     }
     auto files = std::make_unique<TarFiles>();
     std::uint64_t total = 0;
@@ -74,8 +74,7 @@ class TarFiles : public MetadataFiles {
       int r = archive_read_next_header(a.get(), &entry);
       if (r == ARCHIVE_EOF) break;
       if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-        return make_error(ErrorCode::parse, std::string("malformed archive: ") + archive_error_string(a.get()),
-                          {path});
+        return make_error(ErrorCode::parse, std::string("malformed archive: ") + archive_error_string(a.get()), {path});
       if (archive_entry_filetype(entry) != AE_IFREG) continue;
       std::string name = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
       while (name.rfind("./", 0) == 0) name.erase(0, 2);
@@ -198,8 +197,8 @@ util::Result<ImageRef> resolve_image(std::string_view target, std::string_view i
     if (!j->is_array()) return located(make_error(ErrorCode::parse, "manifest.json: expected an array"));
     for (std::size_t i = 0; i < j->size(); ++i) {
       const json& m = (*j)[i];
-      if (!m.is_object()) return located(make_error(ErrorCode::parse, "manifest.json: /" + std::to_string(i) +
-                                                                          ": expected an object"));
+      if (!m.is_object())
+        return located(make_error(ErrorCode::parse, "manifest.json: /" + std::to_string(i) + ": expected an object"));
       std::string config = str(m, "Config");
       // Older docker save names the config "<hex>.json"; 25+ names it "blobs/sha256/<hex>".
       std::string hex = config;
@@ -207,8 +206,8 @@ util::Result<ImageRef> resolve_image(std::string_view target, std::string_view i
       if (hex.size() > 5 && hex.compare(hex.size() - 5, 5, ".json") == 0) hex.resize(hex.size() - 5);
       std::string config_digest = "sha256:" + hex;
       if (blob_path(config_digest).empty())
-        return located(make_error(ErrorCode::parse, "manifest.json: /" + std::to_string(i) +
-                                                        "/Config: not a sha256 blob name: " + config));
+        return located(make_error(
+            ErrorCode::parse, "manifest.json: /" + std::to_string(i) + "/Config: not a sha256 blob name: " + config));
       Candidate c;
       c.legacy = true;
       c.config_digest = config_digest;
@@ -248,8 +247,8 @@ util::Result<ImageRef> resolve_image(std::string_view target, std::string_view i
       c.media_type = str(d, "mediaType");
       auto blob = verified_blob(*files, c.digest, where);
       if (!blob.ok()) return located(blob.error());
-      if (auto size = d.find("size"); size != d.end() && size->is_number_unsigned() &&
-                                      size->get<std::uint64_t>() != blob->size())
+      if (auto size = d.find("size");
+          size != d.end() && size->is_number_unsigned() && size->get<std::uint64_t>() != blob->size())
         return located(make_error(ErrorCode::verify, where + ": blob " + c.digest + " has " +
                                                          std::to_string(blob->size()) + " bytes, descriptor says " +
                                                          std::to_string(size->get<std::uint64_t>())));
@@ -269,10 +268,11 @@ util::Result<ImageRef> resolve_image(std::string_view target, std::string_view i
       if (auto it = tags_by_config.find(c.config_digest); it != tags_by_config.end())
         for (const auto& t : it->second)
           if (std::find(c.tags.begin(), c.tags.end(), t) == c.tags.end()) c.tags.push_back(t);
-      c.name = !full.empty() ? full : (!ref.empty() && ref.find_first_of(":/") != std::string::npos) ? ref
-               : !c.tags.empty() && c.tags.back() != ref                                          ? c.tags.back()
-               : !ref.empty()                                                                     ? base + ":" + ref
-                                                                                                  : base;
+      c.name = !full.empty()                                                    ? full
+               : (!ref.empty() && ref.find_first_of(":/") != std::string::npos) ? ref
+               : !c.tags.empty() && c.tags.back() != ref                        ? c.tags.back()
+               : !ref.empty()                                                   ? base + ":" + ref
+                                                                                : base;
       oci.push_back(std::move(c));
     }
     // An OCI index names manifests by digest: prefer it over the legacy image IDs.
@@ -289,8 +289,8 @@ util::Result<ImageRef> resolve_image(std::string_view target, std::string_view i
     for (const auto& c : candidates) names += (names.empty() ? "" : ", ") + c.name;
     if (picked.empty())
       return located(make_error(ErrorCode::usage, "no image named " + std::string(image) + " (found: " + names + ")"));
-    return located(make_error(ErrorCode::usage, "several images in " + std::string(target) +
-                                                    ": name one of them (" + names + ")"));
+    return located(make_error(ErrorCode::usage,
+                              "several images in " + std::string(target) + ": name one of them (" + names + ")"));
   }
   const Candidate& c = *picked.front();
   ImageRef out;

@@ -13,12 +13,12 @@ namespace purser::source {
 
 /// What an image target resolves to.
 struct ImageRef {
-  std::string target;           ///< as given: "oci-dir:build/img"
-  std::string name;             ///< the image name ("registry.example/app:1.2"), or the archive base name
+  std::string target;  ///< as given: "oci-dir:build/img"
+  std::string name;    ///< the image name ("registry.example/app:1.2"), or the archive base name
   std::vector<std::string> tags;
-  std::string digest;           ///< "sha256:<hex>" of the manifest or index the image name points at
-  std::string media_type;       ///< media type of that manifest or index
-  std::string config_digest;    ///< "sha256:<hex>" of the image config, when known
+  std::string digest;         ///< "sha256:<hex>" of the manifest or index the image name points at
+  std::string media_type;     ///< media type of that manifest or index
+  std::string config_digest;  ///< "sha256:<hex>" of the image config, when known
   /// True when `digest` is the config digest (image ID) because a legacy docker-archive stores no
   /// manifest blob: there is no registry manifest digest to name.
   bool digest_is_image_id = false;

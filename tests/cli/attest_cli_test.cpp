@@ -95,12 +95,14 @@ TEST_F(Attest, VerifyFailuresNameTheCheck) {
 
   auto wrong_type = purser("verify --key " + tmp + "/k.pub --type spdx " + tmp + "/att.json");
   EXPECT_EQ(wrong_type.code, 1);
-  EXPECT_NE(wrong_type.out.find("FAIL  predicate type  expected https://spdx.dev/Document, got https://cyclonedx.org/bom"),
-            std::string::npos)
+  EXPECT_NE(
+      wrong_type.out.find("FAIL  predicate type  expected https://spdx.dev/Document, got https://cyclonedx.org/bom"),
+      std::string::npos)
       << wrong_type.out;
 
   write("dist/other.bin", "something else");
-  auto wrong_artifact = purser("verify --key " + tmp + "/k.pub --artifact " + tmp + "/dist/other.bin " + tmp + "/att.json");
+  auto wrong_artifact =
+      purser("verify --key " + tmp + "/k.pub --artifact " + tmp + "/dist/other.bin " + tmp + "/att.json");
   EXPECT_EQ(wrong_artifact.code, 1);
   EXPECT_NE(wrong_artifact.out.find("FAIL  artifact"), std::string::npos) << wrong_artifact.out;
   EXPECT_NE(wrong_artifact.out.find("is not a subject of the statement"), std::string::npos);
@@ -172,7 +174,8 @@ TEST_F(Attest, BundleAndJsonl) {
 }
 
 TEST_F(Attest, OpensslKeysAreAcceptedAsTheyAre) {
-  for (const std::string alg : {"ed25519", "ec -pkeyopt ec_paramgen_curve:P-256", "rsa -pkeyopt rsa_keygen_bits:2048"}) {
+  for (const std::string alg :
+       {"ed25519", "ec -pkeyopt ec_paramgen_curve:P-256", "rsa -pkeyopt rsa_keygen_bits:2048"}) {
     std::string k = tmp + "/ossl.key", p = tmp + "/ossl.pub";
     ASSERT_EQ(std::system(("openssl genpkey -algorithm " + alg + " -out " + k + " 2>/dev/null && openssl pkey -in " +
                            k + " -pubout -out " + p)
@@ -190,8 +193,9 @@ TEST_F(Attest, ScanAttestAndPipe) {
   auto needs_subject = purser("scan dir:" + tmp + "/p --attest --key " + tmp + "/k.key -o cyclonedx-json");
   EXPECT_EQ(needs_subject.code, 2);
   EXPECT_NE(needs_subject.err.find("--subject"), std::string::npos);
-  auto scan = purser("scan dir:" + tmp + "/p --attest --key " + tmp + "/k.key --subject " + tmp +
-                     "/dist/app.tar.gz -o cyclonedx-json=" + tmp + "/s.att.json -o spdx-json=" + tmp + "/s.spdx.att.json");
+  auto scan =
+      purser("scan dir:" + tmp + "/p --attest --key " + tmp + "/k.key --subject " + tmp +
+             "/dist/app.tar.gz -o cyclonedx-json=" + tmp + "/s.att.json -o spdx-json=" + tmp + "/s.spdx.att.json");
   ASSERT_EQ(scan.code, 0) << scan.err;
   EXPECT_EQ(purser("verify --key " + tmp + "/k.pub --type cyclonedx --artifact " + tmp + "/dist/app.tar.gz " + tmp +
                    "/s.att.json")
@@ -254,8 +258,8 @@ TEST_F(Attest, ProvenanceFromCiAndMaterials) {
                   "/dist/app.tar.gz --key " + tmp + "/k.key --out " + tmp + "/prov.att.json");
   ASSERT_EQ(a.code, 0) << a.err;
   EXPECT_EQ(purser("verify --key " + tmp + "/k.pub --type slsa-provenance " + tmp + "/prov.att.json").code, 0);
-  auto signed_directly = purser("provenance --subject " + tmp + "/dist/app.tar.gz --key " + tmp + "/k.key --out " +
-                                tmp + "/p2.json");
+  auto signed_directly =
+      purser("provenance --subject " + tmp + "/dist/app.tar.gz --key " + tmp + "/k.key --out " + tmp + "/p2.json");
   ASSERT_EQ(signed_directly.code, 0) << signed_directly.err;
   EXPECT_EQ(purser("verify --key " + tmp + "/k.pub --type slsa-provenance --artifact " + tmp + "/dist/app.tar.gz " +
                    tmp + "/p2.json")
@@ -278,15 +282,18 @@ TEST_F(Attest, ImageSubjectIsTheManifestDigest) {
   };
   std::string config_hex = sha("cfg");
   write("img/blobs/sha256/" + config_hex, config);
-  std::string manifest = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:)" +
-                         config_hex + R"(","size":)" + std::to_string(config.size()) + R"(},"layers":[]})";
+  std::string manifest =
+      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:)" +
+      config_hex + R"(","size":)" + std::to_string(config.size()) + R"(},"layers":[]})";
   write("man", manifest);
   std::string manifest_hex = sha("man");
   write("img/blobs/sha256/" + manifest_hex, manifest);
   write("img/oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
-  write("img/index.json", R"({"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:)" +
-                              manifest_hex + R"(","size":)" + std::to_string(manifest.size()) +
-                              R"(,"annotations":{"io.containerd.image.name":"example.test/app:1.0"}}]})");
+  write(
+      "img/index.json",
+      R"({"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:)" +
+          manifest_hex + R"(","size":)" + std::to_string(manifest.size()) +
+          R"(,"annotations":{"io.containerd.image.name":"example.test/app:1.0"}}]})");
   auto a = purser("attest --predicate " + tmp + "/sbom.cdx.json --type cyclonedx --subject oci-dir:" + tmp +
                   "/img --key " + tmp + "/k.key --jsonl --out " + tmp + "/img.att");
   ASSERT_EQ(a.code, 0) << a.err;
@@ -352,10 +359,10 @@ rules:
   EXPECT_EQ(untrusted.code, 1);
 
   // Attestations in separate files meet one policy together.
-  ASSERT_EQ(purser("provenance --subject " + tmp + "/dist/app.tar.gz --key " + tmp + "/k.key --out " + tmp +
-                   "/prov.att.json")
-                .code,
-            0);
+  ASSERT_EQ(
+      purser("provenance --subject " + tmp + "/dist/app.tar.gz --key " + tmp + "/k.key --out " + tmp + "/prov.att.json")
+          .code,
+      0);
   write("both.yaml", R"(apiVersion: purser.dev/policy/v1
 rules:
   - type: requirePredicates

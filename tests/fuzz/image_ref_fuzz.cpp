@@ -17,7 +17,8 @@ namespace {
 
 const std::string& layout_dir() {
   static const std::string dir = [] {
-    std::string d = std::filesystem::temp_directory_path().string() + "/purser-image-fuzz-" + std::to_string(::getpid());
+    std::string d =
+        std::filesystem::temp_directory_path().string() + "/purser-image-fuzz-" + std::to_string(::getpid());
     std::filesystem::create_directories(d + "/blobs/sha256");
     return d;
   }();
@@ -25,7 +26,8 @@ const std::string& layout_dir() {
 }
 
 void put(const std::string& path, std::string_view bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 }  // namespace

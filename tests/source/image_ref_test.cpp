@@ -44,16 +44,18 @@ class ImageRefTest : public ::testing::Test {
   };
   Image image(const std::string& dir, const std::string& arch = "amd64") {
     Image im;
-    im.config = blob(dir, R"({"architecture":")" + arch + R"(","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})");
-    im.manifest_bytes = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
-                        im.config + R"(","size":1},"layers":[]})";
+    im.config =
+        blob(dir, R"({"architecture":")" + arch + R"(","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})");
+    im.manifest_bytes =
+        R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
+        im.config + R"(","size":1},"layers":[]})";
     im.manifest = blob(dir, im.manifest_bytes);
     return im;
   }
   static std::string descriptor(const Image& im, const std::string& annotations = "") {
-    return R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + im.manifest +
-           R"(","size":)" + std::to_string(im.manifest_bytes.size()) +
-           (annotations.empty() ? "" : R"(,"annotations":)" + annotations) + "}";
+    return R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + im.manifest + R"(","size":)" +
+           std::to_string(im.manifest_bytes.size()) + (annotations.empty() ? "" : R"(,"annotations":)" + annotations) +
+           "}";
   }
   void index(const std::string& dir, const std::string& descriptors) {
     write(dir + "/oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
@@ -101,7 +103,8 @@ TEST_F(ImageRefTest, LegacyDockerArchiveNamesTheImageId) {
   std::string config = R"({"architecture":"amd64","os":"linux"})";
   std::string hex = sha256_hex(config);
   write("legacy/" + hex + ".json", config);
-  write("legacy/manifest.json", R"([{"Config":")" + hex + R"(.json","RepoTags":["app:1.0","app:latest"],"Layers":[]}])");
+  write("legacy/manifest.json",
+        R"([{"Config":")" + hex + R"(.json","RepoTags":["app:1.0","app:latest"],"Layers":[]}])");
   auto ref = resolve_image("docker-archive:" + tar("legacy", "legacy.tar"));
   ASSERT_TRUE(ref.ok()) << ref.error().to_string();
   EXPECT_EQ(ref->name, "app:1.0");
@@ -112,9 +115,12 @@ TEST_F(ImageRefTest, LegacyDockerArchiveNamesTheImageId) {
 
 TEST_F(ImageRefTest, Docker25ArchivePrefersTheManifestDigest) {
   auto im = image("d25");
-  index("d25", descriptor(im, R"({"io.containerd.image.name":"docker.io/library/app:1.0","org.opencontainers.image.ref.name":"1.0"})"));
-  write("d25/manifest.json", R"([{"Config":"blobs/sha256/)" + im.config.substr(7) +
-                                 R"(","RepoTags":["app:1.0"],"Layers":[]}])");
+  index(
+      "d25",
+      descriptor(
+          im, R"({"io.containerd.image.name":"docker.io/library/app:1.0","org.opencontainers.image.ref.name":"1.0"})"));
+  write("d25/manifest.json",
+        R"([{"Config":"blobs/sha256/)" + im.config.substr(7) + R"(","RepoTags":["app:1.0"],"Layers":[]}])");
   auto ref = resolve_image("docker-archive:" + tar("d25", "d25.tar"));
   ASSERT_TRUE(ref.ok()) << ref.error().to_string();
   EXPECT_EQ(ref->digest, im.manifest);
@@ -147,8 +153,8 @@ TEST_F(ImageRefTest, TamperedManifestBlobFails) {
   auto ref = resolve_image("oci-dir:" + tmp + "/bad");
   ASSERT_FALSE(ref.ok());
   EXPECT_EQ(ref.error().code, ErrorCode::verify);
-  EXPECT_EQ(ref.error().message, "index.json: /manifests/0: blob " + im.manifest + " does not match its digest (sha256:" +
-                                     sha256_hex(im.manifest_bytes + " ") + ")");
+  EXPECT_EQ(ref.error().message, "index.json: /manifests/0: blob " + im.manifest +
+                                     " does not match its digest (sha256:" + sha256_hex(im.manifest_bytes + " ") + ")");
   EXPECT_EQ(ref.error().location.path, tmp + "/bad");
 }
 
