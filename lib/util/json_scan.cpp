@@ -392,10 +392,16 @@ bool Scanner::next_element(bool first) {
   return true;
 }
 
-// Iterative: one byte of stack per open container, bounded by Options::max_depth together with the levels the
-// caller has open. Strings are validated without being decoded.
 bool Scanner::skip_value() {
   if (m_failed) return false;
+  return m_options.validate_utf8 ? skip_value_as<true>() : skip_value_as<false>();
+}
+
+// Iterative: one byte of stack per open container, bounded by Options::max_depth together with the levels the
+// caller has open. Strings are validated without being decoded (the UTF-8 choice is made once per value, not per
+// string: a skipped SBOM predicate holds millions of them).
+template <bool k_validate>
+bool Scanner::skip_value_as() {
   std::string stack;  // '{' or '[' per open container
   for (;;) {
     // A value is expected here.
@@ -413,12 +419,12 @@ bool Scanner::skip_value() {
         stack.push_back(c);
         if (c == '{') {
           if (peek() != '"') return fail_unexpected("a string (member name) or '}'");
-          if (!scan_string(nullptr, nullptr) || !expect(':', "':'")) return false;
+          if (!scan_string_as<k_validate>(nullptr, nullptr) || !expect(':', "':'")) return false;
         }
         continue;
       }
       case '"':
-        if (!scan_string(nullptr, nullptr)) return false;
+        if (!scan_string_as<k_validate>(nullptr, nullptr)) return false;
         break;
       case 't':
         if (!scan_literal("true")) return false;
@@ -445,7 +451,7 @@ bool Scanner::skip_value() {
         ++m_pos;
         if (in_object) {
           if (peek() != '"') return fail_unexpected("a string (member name)");
-          if (!scan_string(nullptr, nullptr) || !expect(':', "':'")) return false;
+          if (!scan_string_as<k_validate>(nullptr, nullptr) || !expect(':', "':'")) return false;
         }
         break;
       }

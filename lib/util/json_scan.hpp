@@ -117,6 +117,8 @@ class Scanner {
   bool scan_string(std::string_view* out, std::string* buffer);
   template <bool k_validate>
   bool scan_string_as(std::string_view* out, std::string* buffer);
+  template <bool k_validate>
+  bool skip_value_as();
   bool scan_number();
   bool scan_literal(std::string_view word);
   bool nesting_error();

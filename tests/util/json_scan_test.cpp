@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -448,6 +449,20 @@ TEST(JsonHelpers, AppendStringEscapesAndRoundTrips) {
   EXPECT_EQ(back, value);
 }
 
+// nlohmann's verdict; nullopt when it stopped at a number out of a double's range, which RFC 8259 §9 lets parsers
+// refuse (purser keeps numbers as text), since it then never looked at the rest.
+std::optional<bool> other_parser_accepts(const std::string& text) {
+  try {
+    const nlohmann::json document = nlohmann::json::parse(text);
+    return !document.is_discarded();
+  } catch (const nlohmann::json::parse_error&) {
+    return false;
+  } catch (const nlohmann::json::out_of_range& e) {
+    if (e.id == 406) return std::nullopt;  // "number overflow parsing"
+    throw;
+  }
+}
+
 // Differential check against nlohmann's validating parser on mutations of a few documents: both must accept exactly
 // the same texts (no byte order mark, nesting within the limit), and scan() must agree with skip_value().
 TEST(JsonScanner, AgreesWithAnotherParserOnMutations) {
@@ -464,6 +479,8 @@ TEST(JsonScanner, AgreesWithAnotherParserOnMutations) {
     state ^= state << 17;
     return static_cast<std::size_t>(state % bound);
   };
+  ASSERT_EQ(other_parser_accepts("[1e400]"), std::nullopt);  // out of a double's range: the one known difference
+  ASSERT_EQ(skip_result("[1e400]"), "ok");
   std::size_t accepted = 0, rejected = 0;
   for (int round = 0; round < 20000; ++round) {
     std::string text = seeds[next(seeds.size())];
@@ -482,8 +499,10 @@ TEST(JsonScanner, AgreesWithAnotherParserOnMutations) {
       }
     }
     const bool ours = skip_result(text) == "ok";
-    const bool theirs = nlohmann::json::accept(text);
-    ASSERT_EQ(ours, theirs) << printable(text, 400) << " -> " << skip_result(text);
+    const std::optional<bool> theirs = other_parser_accepts(text);
+    if (theirs) {
+      ASSERT_EQ(ours, *theirs) << printable(text, 400) << " -> " << skip_result(text);
+    }
     Scanner s(text);
     Recorder r;
     ASSERT_EQ(scan(s, r), ours) << printable(text, 400);
