@@ -80,7 +80,11 @@ class XmlReader {
     if (pugi::xml_node deep; too_deep(m_doc, deep))
       return make_error(ErrorCode::parse, "invalid xml: nesting deeper than " + std::to_string(k_max_depth) + " levels",
                         {m_path, line(deep)});
+    // XML 1.0 §2.1: exactly one document element (pugixml accepts more).
     pugi::xml_node bom = m_doc.document_element();
+    for (pugi::xml_node n = bom.next_sibling(); n; n = n.next_sibling())
+      if (n.type() == pugi::node_element)
+        return make_error(ErrorCode::parse, "invalid xml: more than one document element", {m_path, line(n)});
     std::string_view qname = bom.name();
     std::size_t colon = qname.find(':');
     if (colon != std::string_view::npos) m_prefix = std::string(qname.substr(0, colon + 1));

@@ -1,5 +1,5 @@
 #pragma once
-// SBOM readers: CycloneDX JSON and SPDX JSON into the same model `scan` produces.
+// SBOM readers: CycloneDX JSON and XML, SPDX JSON (and tag-value) into the same model `scan` produces.
 
 #include <string>
 #include <string_view>

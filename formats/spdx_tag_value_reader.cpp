@@ -4,7 +4,7 @@
 // the collector names fields by JSON pointer, which are turned back into the tag and the line it was read from.
 
 #include <algorithm>
-#include <unordered_map>
+#include <array>
 
 #include "formats/reader_common.hpp"
 #include "formats/spdx_tag_value_common.hpp"
@@ -127,22 +127,38 @@ class Reader final : public TvHandler {
     remember(u);
   }
 
+  // Sections of a kind arrive in the order the parser numbered them, so "/packages/N" is m_sections[package][N].
   void remember(TvUnit& u) {
-    SectionInfo& info = m_sections[u.pointer];
+    SectionInfo info;
     info.section = u.section;
     info.line = u.line;
     info.fields = std::move(u.fields);
+    if (u.section == TvSection::document)
+      m_document_info = std::move(info);
+    else
+      m_sections[static_cast<std::size_t>(u.section)].push_back(std::move(info));
   }
 
-  // The section a JSON pointer falls in: the longest known section pointer that is a prefix of it (the document,
-  // "", at the latest).
-  const std::pair<const std::string, SectionInfo>* section_of(std::string_view pointer) const {
-    std::string p(pointer);
-    while (true) {
-      if (auto it = m_sections.find(p); it != m_sections.end()) return &*it;
-      if (p.empty()) return nullptr;
-      p.resize(p.rfind('/'));
+  // The section a JSON pointer falls in ("/packages/3/versionInfo" → the fourth package; any other pointer → the
+  // document), and the length of the section's own pointer.
+  std::pair<const SectionInfo*, std::size_t> section_of(std::string_view pointer) const {
+    static const std::pair<std::string_view, TvSection> k_arrays[] = {
+        {"/packages/", TvSection::package},
+        {"/files/", TvSection::file},
+        {"/snippets/", TvSection::snippet},
+        {"/hasExtractedLicensingInfos/", TvSection::license},
+        {"/relationships/", TvSection::relationship}};
+    for (const auto& [prefix, section] : k_arrays) {
+      if (pointer.substr(0, prefix.size()) != prefix) continue;
+      std::size_t end = prefix.size();
+      std::size_t index = 0;
+      while (end < pointer.size() && pointer[end] >= '0' && pointer[end] <= '9' && end - prefix.size() < 18)
+        index = index * 10 + static_cast<std::size_t>(pointer[end++] - '0');
+      const auto& list = m_sections[static_cast<std::size_t>(section)];
+      if (end == prefix.size() || (end < pointer.size() && pointer[end] != '/') || index >= list.size()) break;
+      return {&list[index], end};
     }
+    return {m_document_info ? &*m_document_info : nullptr, 0};
   }
 
   // "/packages/3/versionInfo: missing for "x"" at the package's line → "PackageVersion: missing for "x"" at the
@@ -154,10 +170,10 @@ class Reader final : public TvHandler {
     std::size_t sep = msg.find(": ");
     if (sep == std::string::npos) return;
     std::string_view pointer(msg.data(), sep);
-    const auto* found = section_of(pointer);
+    auto [found, length] = section_of(pointer);
     if (found == nullptr) return;
-    const SectionInfo& info = found->second;
-    std::string_view rel = pointer.substr(found->first.size());
+    const SectionInfo& info = *found;
+    std::string_view rel = pointer.substr(length);
     const TvField* best = nullptr;
     for (const auto& f : info.fields) {
       bool match = rel == f.pointer || (rel.size() > f.pointer.size() && rel.substr(0, f.pointer.size()) == f.pointer &&
@@ -177,8 +193,12 @@ class Reader final : public TvHandler {
       }
       std::size_t j = i;
       while (j < text.size() && text[j] != ' ' && text[j] != ',' && text[j] != ')') ++j;
-      auto it = m_sections.find(text.substr(i, j - i));
-      out += it != m_sections.end() ? "line " + std::to_string(it->second.line) : text.substr(i, j - i);
+      std::string_view word = std::string_view(text).substr(i, j - i);
+      auto [section, section_length] = section_of(word);
+      if (section_length > 0 && section_length == word.size())
+        out += "line " + std::to_string(section->line);
+      else
+        out += word;
       i = j;
     }
     msg = std::string(tag) + ": " + out;
@@ -189,7 +209,8 @@ class Reader final : public TvHandler {
   std::optional<TvUnit> m_document;
   std::vector<TvNode> m_licenses;
   std::size_t m_license_offset = SIZE_MAX;
-  std::unordered_map<std::string, SectionInfo> m_sections;  // section pointer → what diagnostics need
+  std::optional<SectionInfo> m_document_info;
+  std::array<std::vector<SectionInfo>, 8> m_sections;  // per TvSection, in pointer order: what diagnostics need
   std::vector<util::Diagnostic> m_warnings;
   std::uint64_t m_seq = 0;
 };

@@ -1,6 +1,6 @@
 #pragma once
-// SBOM validation: CycloneDX against the vendored official JSON schemas (valijson),
-// SPDX 2.3 against the specification's rules implemented here.
+// SBOM validation: CycloneDX JSON against the vendored official JSON schemas (valijson), CycloneDX XML against the
+// vendored official XSDs (libxml2), SPDX 2.3 against the specification's rules implemented here.
 
 #include <cstdint>
 #include <string>
@@ -13,13 +13,14 @@ namespace purser::formats {
 
 /// One problem found in a document.
 struct Violation {
-  std::string pointer;     ///< JSON pointer to the offending value ("" = document)
-  std::string message;     ///< lowercase, what is wrong
-  std::uint64_t line = 0;  ///< tag-value documents: the line of the tag concerned, or of its section (0 = JSON)
+  std::string pointer;  ///< JSON pointer to the offending value ("" = document); XML: an element path
+  std::string message;  ///< lowercase, what is wrong
+  /// tag-value documents: the line of the tag concerned, or of its section; XML: the line of the element (0 = JSON)
+  std::uint64_t line = 0;
 };
 
 struct ValidationReport {
-  std::string format;                 ///< "CycloneDX 1.6", "SPDX 2.3"
+  std::string format;                 ///< "CycloneDX 1.6", "CycloneDX 1.6 XML", "SPDX 2.3"
   std::vector<Violation> violations;  ///< empty when valid
   bool ok() const { return violations.empty(); }
 };
@@ -32,6 +33,13 @@ struct ValidationReport {
 /// SPDX rules; violations keep the JSON pointer and add the line of the tag concerned, and lines the tag-value
 /// parser ignored (unknown or misplaced tags, malformed values) are violations too (pointer ""). Its format reads
 /// "SPDX 2.3 tag-value". ErrorCode::parse with the line for a <text> never closed.
+///
+/// CycloneDX XML 1.2-1.6 (detected as formats::read_sbom does) is validated against the official XSD of its namespace,
+/// embedded with the spdx.SNAPSHOT.xsd it imports, and every dependency ref must name a component or service
+/// bom-ref. Violations carry an element path ("/bom/components/component[2]/scope", "@type" for an attribute) and the
+/// line; messages are libxml2's, without the namespace. Its format reads "CycloneDX 1.6 XML". Nothing is ever loaded
+/// from outside the input: ErrorCode::unsupported for a document type declaration (entities are never expanded),
+/// ErrorCode::parse with the line for XML that is not well-formed.
 util::Result<ValidationReport> validate_sbom(std::string_view bytes, const std::string& path);
 
 }  // namespace purser::formats

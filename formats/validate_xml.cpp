@@ -57,7 +57,7 @@ xmlParserInputPtr load_entity(const char* url, const char* id, xmlParserCtxtPtr 
   if (url == nullptr || ctxt == nullptr || std::string_view(url) != k_spdx_location) return nullptr;
   const std::string_view& xsd = embedded::cdx_xsd_spdx;
   xmlParserInputBufferPtr buffer =
-      xmlParserInputBufferCreateStatic(xsd.data(), static_cast<int>(xsd.size()), XML_CHAR_ENCODING_NONE);
+      xmlParserInputBufferCreateMem(xsd.data(), static_cast<int>(xsd.size()), XML_CHAR_ENCODING_NONE);
   if (buffer == nullptr) return nullptr;
   xmlParserInputPtr input = xmlNewIOInputStream(ctxt, buffer, XML_CHAR_ENCODING_NONE);
   if (input == nullptr) {
@@ -69,10 +69,11 @@ xmlParserInputPtr load_entity(const char* url, const char* id, xmlParserCtxtPtr 
 }
 
 // Marks a stretch of libxml2 calls as ours (the loader serves embedded files only) and routes libxml2's generic
-// structured errors to `errors` instead of stderr; restores both on exit.
+// structured errors to `errors` instead of stderr; restores both on exit, so scopes nest.
 class Scope {
  public:
-  explicit Scope(std::vector<xmlError>* errors) : m_handler(xmlStructuredError), m_context(xmlStructuredErrorContext) {
+  explicit Scope(std::vector<xmlError>* errors)
+      : m_handler(xmlStructuredError), m_context(xmlStructuredErrorContext), m_was_ours(t_ours) {
     static std::once_flag once;
     std::call_once(once, [] {
       xmlInitParser();
@@ -84,7 +85,7 @@ class Scope {
   }
   ~Scope() {
     xmlSetStructuredErrorFunc(m_context, m_handler);
-    t_ours = false;
+    t_ours = m_was_ours;  // scopes nest (loading a schema while validating)
   }
   Scope(const Scope&) = delete;
   Scope& operator=(const Scope&) = delete;
@@ -101,6 +102,7 @@ class Scope {
  private:
   xmlStructuredErrorFunc m_handler;
   void* m_context;
+  bool m_was_ours;
 };
 
 // Owns copied errors and frees their strings.
@@ -113,12 +115,21 @@ struct Errors {
 
 // libxml2's "Element '{ns}x': This element is not expected.\n" → "this element is not expected"; the element is
 // named by the violation's path already, and the namespace of every CycloneDX element is the document's.
-std::string clean_message(const char* raw) {
+// "Element 'x', attribute 'y': ..." names an attribute: `attribute` receives "y".
+std::string clean_message(const char* raw, std::string* attribute = nullptr) {
   std::string m = raw != nullptr ? raw : "invalid";
   while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
   if (m.rfind("Element '", 0) == 0) {
-    std::size_t end = m.find("': ");
-    if (end != std::string::npos && m.find('\'', 9) == end) m.erase(0, end + 3);
+    std::size_t name_end = m.find('\'', 9);
+    if (name_end != std::string::npos && m.compare(name_end, 3, "': ") == 0) {
+      m.erase(0, name_end + 3);
+    } else if (name_end != std::string::npos && m.compare(name_end, 14, "', attribute '") == 0) {
+      std::size_t attr_end = m.find("': ", name_end + 14);
+      if (attr_end != std::string::npos) {
+        if (attribute != nullptr) *attribute = m.substr(name_end + 14, attr_end - name_end - 14);
+        m.erase(0, attr_end + 3);
+      }
+    }
   }
   for (std::size_t at; (at = m.find('{' + std::string(k_namespace_prefix))) != std::string::npos;) {
     std::size_t close = m.find('}', at);
@@ -126,7 +137,13 @@ std::string clean_message(const char* raw) {
     m.erase(at, close - at + 1);
   }
   if (!m.empty() && m.back() == '.') m.pop_back();
-  if (!m.empty() && m[0] >= 'A' && m[0] <= 'Z') m[0] = static_cast<char>(m[0] - 'A' + 'a');
+  // Lower-case the first word, after a "[facet 'x'] " prefix if there is one.
+  std::size_t first = 0;
+  if (m.rfind("[facet '", 0) == 0) {
+    std::size_t close = m.find("'] ");
+    if (close != std::string::npos) first = close + 3;
+  }
+  if (first < m.size() && m[first] >= 'A' && m[first] <= 'Z') m[first] = static_cast<char>(m[first] - 'A' + 'a');
   return m;
 }
 
@@ -149,7 +166,8 @@ const std::string_view* xsd_text(std::string_view version) {
 // Parsed once per version and kept: a parsed schema is read-only and may be shared by validation contexts.
 const Xsd& xsd(const std::string& version) {
   static std::mutex mutex;
-  static std::map<std::string, Xsd> cache;
+  // Never destroyed: schemas stay valid for validations still running while the process exits.
+  static auto& cache = *new std::map<std::string, Xsd>;
   std::lock_guard<std::mutex> lock(mutex);
   auto it = cache.find(version);
   if (it != cache.end()) return it->second;
@@ -365,7 +383,11 @@ util::Result<ValidationReport> validate_cyclonedx_xml(std::string_view bytes, co
   Paths paths;
   for (const auto& e : found.list) {
     const auto* node = static_cast<const xmlNode*>(e.node);
-    report.violations.push_back({paths.of(node), clean_message(e.message), line_of(node, e.line)});
+    std::string attribute;
+    std::string message = clean_message(e.message, &attribute);
+    std::string where = paths.of(node);
+    if (!attribute.empty() && (node == nullptr || node->type != XML_ATTRIBUTE_NODE)) where += "/@" + attribute;
+    report.violations.push_back({std::move(where), std::move(message), line_of(node, e.line)});
   }
   check_references(bom, paths, report.violations);
   std::stable_sort(report.violations.begin(), report.violations.end(),

