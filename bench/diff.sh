@@ -18,23 +18,28 @@ trap 'rm -rf "$WORK"' EXIT
 planted=$(python3 "$HERE/make-sbom-pair.py" "$WORK/old.cdx.json" "$WORK/new.cdx.json" --components "$COMPONENTS")
 mib() { awk -v b="$(stat -c %s "$1")" 'BEGIN{printf "%.1f", b/1048576}'; }
 
-measure() {  # prints "wall_s rss_mib", best wall time of RUNS; exit status 1 (--fail-on) is not an error
+# CPU time (user + system) is reported next to wall time: on a shared machine it is the steadier of the two.
+measure() {  # prints "wall_s cpu_s rss_mib", best wall time of RUNS; exit status 1 (--fail-on) is not an error
   local best="" line
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e %M' -o "$WORK/t" "$@" >"$WORK/out" 2>"$WORK/err" || [ $? -eq 1 ] || { cat "$WORK/err" >&2; exit 1; }
-    line=$(awk '{printf "%.2f %.0f\n", $1, $2/1024}' "$WORK/t")
+    /usr/bin/time -f '%e %U %S %M' -o "$WORK/t" "$@" >"$WORK/out" 2>"$WORK/err" || [ $? -eq 1 ] || { cat "$WORK/err" >&2; exit 1; }
+    line=$(awk '{printf "%.2f %.2f %.0f\n", $1, $2 + $3, $4/1024}' "$WORK/t")
     if [ -z "$best" ] || awk -v a="${line%% *}" -v b="${best%% *}" 'BEGIN{exit !(a<b)}'; then best=$line; fi
   done
   echo "$best"
 }
-row() {  # row LABEL "wall rss"
-  echo "| $1 | ${2%% *} | ${2##* } |"
+row() {  # row LABEL "wall cpu rss"
+  local wall cpu rss
+  read -r wall cpu rss <<<"$2"
+  echo "| $1 | $wall | $cpu | $rss |"
 }
 
 echo "inputs: old.cdx.json $(mib "$WORK/old.cdx.json") MiB, new.cdx.json $(mib "$WORK/new.cdx.json") MiB, $COMPONENTS components each"
 echo
-echo "| command | wall s | peak RSS MiB |"
-echo "|---|---:|---:|"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+echo
+echo "| command | wall s | CPU s | peak RSS MiB |"
+echo "|---|---:|---:|---:|"
 row "purser diff (table)" "$(measure "$PURSER" diff "$WORK/old.cdx.json" "$WORK/new.cdx.json")"
 row "purser diff -o json" "$(measure "$PURSER" diff "$WORK/old.cdx.json" "$WORK/new.cdx.json" -o json)"
 row "purser diff -j 1 (one thread)" "$(measure "$PURSER" diff -j 1 "$WORK/old.cdx.json" "$WORK/new.cdx.json")"

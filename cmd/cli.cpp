@@ -71,11 +71,10 @@ void print_verbose(const std::string& line) {
 }
 
 void OutputFlags::add(CLI::App& app) {
-  app.add_option(
-      "-o,--output", outputs,
-      "output FORMAT[=FILE], repeatable; formats: cyclonedx-json, spdx-json, spdx-tag-value, table; FILE '-' or none = "
-      "stdout");
-  app.add_option("--spec-version", spec_version, "CycloneDX spec version: 1.6 (default), 1.5, 1.4")
+  app.add_option("-o,--output", outputs,
+                 "output FORMAT[=FILE], repeatable; formats: cyclonedx-json, cyclonedx-xml, spdx-json, spdx-tag-value, "
+                 "table; FILE '-' or none = stdout");
+  app.add_option("--spec-version", spec_version, "CycloneDX (JSON and XML) spec version: 1.6 (default), 1.5, 1.4")
       ->check(CLI::IsMember({"1.4", "1.5", "1.6"}));
 }
 
@@ -103,10 +102,12 @@ util::Result<std::vector<OutputTarget>> parse_outputs(const OutputFlags& flags) 
     if (t.format == "cyclonedx" || t.format == "cdx" || t.format == "cdx-json") t.format = "cyclonedx-json";
     if (t.format == "spdx") t.format = "spdx-json";
     if (t.format == "spdx-tv") t.format = "spdx-tag-value";
-    if (t.format != "cyclonedx-json" && t.format != "spdx-json" && t.format != "spdx-tag-value" && t.format != "table")
-      return util::make_error(
-          util::ErrorCode::usage,
-          "unknown output format: " + t.format + " (expected cyclonedx-json, spdx-json, spdx-tag-value or table)");
+    if (t.format == "cdx-xml") t.format = "cyclonedx-xml";
+    if (t.format != "cyclonedx-json" && t.format != "cyclonedx-xml" && t.format != "spdx-json" &&
+        t.format != "spdx-tag-value" && t.format != "table")
+      return util::make_error(util::ErrorCode::usage,
+                              "unknown output format: " + t.format +
+                                  " (expected cyclonedx-json, cyclonedx-xml, spdx-json, spdx-tag-value or table)");
     out.push_back(std::move(t));
   }
   if (out.empty()) out.push_back({terminal().stdout_tty ? "table" : "cyclonedx-json", "-"});
@@ -162,6 +163,10 @@ bool write_sbom(const model::Document& doc, const std::string& format, const Out
     formats::write_cyclonedx_json(doc, cdx_version(flags.spec_version), sink);
     return true;
   }
+  if (format == "cyclonedx-xml") {
+    formats::write_cyclonedx_xml(doc, cdx_version(flags.spec_version), sink);
+    return true;
+  }
   if (format == "spdx-json") {
     formats::write_spdx_json(doc, sink);
     return true;
@@ -195,6 +200,9 @@ std::string format_name(const formats::ReadSbom& read) {
     case formats::SbomFormat::spdx_tag_value:
       name = "spdx-tag-value";
       break;
+    case formats::SbomFormat::cyclonedx_xml:
+      name = "cyclonedx-xml";
+      break;
     default:
       name = "sbom";
       break;
@@ -224,8 +232,7 @@ util::Result<LoadedDocument> load_document(const std::string& target, bool allow
     out.format = "scan";
     return out;
   }
-  if (scan_target)
-    return util::make_error(util::ErrorCode::usage, target + ": expected an SBOM file, not a directory");
+  if (scan_target) return util::make_error(util::ErrorCode::usage, target + ": expected an SBOM file, not a directory");
   auto bytes = util::read_file(target);
   if (!bytes.ok()) return bytes.error();
   auto read = formats::read_sbom(*bytes, out.label);

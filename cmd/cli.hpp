@@ -76,7 +76,7 @@ struct OutputFlags {
 
 /// One parsed output request.
 struct OutputTarget {
-  std::string format;  ///< "cyclonedx-json", "spdx-json", "spdx-tag-value", "table"
+  std::string format;  ///< "cyclonedx-json", "cyclonedx-xml", "spdx-json", "spdx-tag-value", "table"
   std::string file;    ///< "-" = stdout
 };
 
@@ -97,8 +97,9 @@ formats::CycloneDxVersion cdx_version(const std::string& spec_version);
 /// ErrorCode::io "cannot write: <strerror>" located at PATH (or <stdout>).
 util::Status write_streamed(const std::string& path, const std::function<void(const formats::ByteSink&)>& produce);
 
-/// Streams `doc` in an SBOM output format (parse_outputs spelling: "cyclonedx-json" at flags.spec_version,
-/// "spdx-json", "spdx-tag-value") into `sink`. False, writing nothing, for a format that is not an SBOM ("table").
+/// Streams `doc` in an SBOM output format (parse_outputs spelling: "cyclonedx-json" or "cyclonedx-xml" at
+/// flags.spec_version, "spdx-json", "spdx-tag-value") into `sink`. False, writing nothing, for a format that is not an
+/// SBOM ("table").
 bool write_sbom(const model::Document& doc, const std::string& format, const OutputFlags& flags,
                 const formats::ByteSink& sink);
 

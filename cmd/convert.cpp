@@ -31,9 +31,9 @@ struct ConvertFlags {
 // ---- the member census
 
 /// Counts, per member path ("components[].description"), the members of a JSON document whose value is not
-/// empty (null, "", [] and {} are skipped), and per array path ("services[]") its elements. Nested CycloneDX
-/// components count as components. Assumes well-formed JSON (the reader accepted it first); paths deeper than
-/// k_max_depth are not counted.
+/// empty (null, "", [], {}, "NOASSERTION" and "NONE" are skipped), and per array path ("services[]") its elements.
+/// Nested CycloneDX components count as components. Assumes well-formed JSON (the reader accepted it first); paths
+/// deeper than k_max_depth are not counted.
 class MemberCensus {
  public:
   std::unordered_map<std::string, std::size_t> counts;
@@ -101,7 +101,8 @@ class MemberCensus {
         }
         bool member = false;
         std::string path = value_path(member);
-        if (!text.empty()) count(member, path);
+        // SPDX spells "no information" NOASSERTION or NONE (SPDX 2.3 §7): nothing is lost with it.
+        if (!text.empty() && text != "NOASSERTION" && text != "NONE") count(member, path);
       } else {
         std::size_t j = i;
         while (j < s.size() && std::string_view(",}] \t\r\n").find(s[j]) == std::string_view::npos) ++j;
@@ -124,7 +125,8 @@ class MemberCensus {
   // CycloneDX nests components in components (and under metadata.component); they are all components.
   static std::string collapse(std::string path) {
     static const std::string k_nested = "components[].components[]";
-    for (std::size_t at; (at = path.find(k_nested)) != std::string::npos;) path.erase(at, 14);
+    static const std::size_t k_prefix = std::string_view("components[].").size();
+    for (std::size_t at; (at = path.find(k_nested)) != std::string::npos;) path.erase(at, k_prefix);
     if (path == "metadata.component.components[]") path = "components[]";
     return path;
   }
@@ -137,11 +139,24 @@ struct Container {
 };
 
 const std::vector<Container>& cyclonedx_containers() {
-  static const std::vector<std::string_view> k_component = {
-      "type", "bom-ref",  "supplier", "group",   "name",       "version",           "scope",
-      "hashes", "licenses", "purl",   "cpe",     "properties", "externalReferences", "evidence", "components"};
+  static const std::vector<std::string_view> k_component = {"type",
+                                                            "bom-ref",
+                                                            "supplier",
+                                                            "group",
+                                                            "name",
+                                                            "version",
+                                                            "scope",
+                                                            "hashes",
+                                                            "licenses",
+                                                            "purl",
+                                                            "cpe",
+                                                            "properties",
+                                                            "externalReferences",
+                                                            "evidence",
+                                                            "components"};
   static const std::vector<Container> k = {
-      {"", {"$schema", "bomFormat", "specVersion", "serialNumber", "version", "metadata", "components", "dependencies"}},
+      {"",
+       {"$schema", "bomFormat", "specVersion", "serialNumber", "version", "metadata", "components", "dependencies"}},
       {"metadata", {"timestamp", "tools", "authors", "component", "properties"}},
       {"metadata.component", k_component},
       {"components[]", k_component},
@@ -160,8 +175,8 @@ const std::vector<Container>& spdx_containers() {
         "relationships", "documentDescribes"}},
       {"creationInfo", {"created", "creators"}},
       {"packages[]",
-       {"SPDXID", "name", "versionInfo", "externalRefs", "licenseConcluded", "licenseDeclared", "checksums",
-        "supplier", "downloadLocation", "primaryPackagePurpose", "comment", "sourceInfo", "filesAnalyzed"}},
+       {"SPDXID", "name", "versionInfo", "externalRefs", "licenseConcluded", "licenseDeclared", "checksums", "supplier",
+        "downloadLocation", "primaryPackagePurpose", "comment", "sourceInfo", "filesAnalyzed"}},
       {"relationships[]", {"spdxElementId", "relatedSpdxElement", "relationshipType"}},
   };
   return k;
@@ -198,9 +213,10 @@ std::vector<std::string> dropped_members(std::string_view bytes, formats::SbomFo
   if (!cdx && census.get("documentNamespace") > 0)
     out.push_back("not carried over: documentNamespace (the output has its own, derived from its content)");
   if (cdx) {
-    std::size_t tools =
-        census.get("metadata.tools[]") + census.get("metadata.tools.components[]") + census.get("metadata.tools.services[]");
-    if (tools > 1) out.push_back("not carried over: metadata.tools after the first (" + std::to_string(tools - 1) + ")");
+    std::size_t tools = census.get("metadata.tools[]") + census.get("metadata.tools.components[]") +
+                        census.get("metadata.tools.services[]");
+    if (tools > 1)
+      out.push_back("not carried over: metadata.tools after the first (" + std::to_string(tools - 1) + ")");
   }
   return out;
 }
@@ -255,8 +271,10 @@ void check_round_trip(const model::Document& original, const std::string& bytes,
                         "and " + std::to_string(shown[i] - k_max_per_kind) + " more " +
                             diff::to_string(static_cast<diff::ChangeKind>(i)) + " difference(s)",
                         {label}});
-  if (report.changes.empty()) print_verbose("convert: " + label + ": read back: components, versions, licences, "
-                                            "hashes, suppliers and edges all carried over");
+  if (report.changes.empty())
+    print_verbose("convert: " + label +
+                  ": read back: components, versions, licences, "
+                  "hashes, suppliers and edges all carried over");
 }
 
 int run_convert(const ConvertFlags& flags) {
@@ -307,15 +325,15 @@ int run_convert(const ConvertFlags& flags) {
 }  // namespace
 
 Verb convert_verb() {
-  return {"convert", "rewrite an SBOM in another format or spec version, stating what is not carried over",
-          [](CLI::App& sub) -> std::function<int()> {
-            auto flags = std::make_shared<ConvertFlags>();
-            sub.add_option("input", flags->input, "the SBOM to convert (any supported format; '-' = stdin)")
-                ->required();
-            flags->output.add(sub);
-            sub.get_option("--output")->required();
-            return [flags] { return run_convert(*flags); };
-          }};
+  return {
+      "convert", "rewrite an SBOM in another format or spec version, stating what is not carried over",
+      [](CLI::App& sub) -> std::function<int()> {
+        auto flags = std::make_shared<ConvertFlags>();
+        sub.add_option("input", flags->input, "the SBOM to convert (any supported format; '-' = stdin)")->required();
+        flags->output.add(sub);
+        sub.get_option("--output")->required();
+        return [flags] { return run_convert(*flags); };
+      }};
 }
 
 }  // namespace purser::cmd

@@ -84,13 +84,13 @@ int run_diff(const DiffFlags& flags) {
   if (flags.before == "-" && flags.after == "-")
     return fail(util::make_error(util::ErrorCode::usage, "diff: only one of OLD and NEW can be '-' (stdin)"));
 
-  // Both documents load at once, each with half the threads: reading a large SBOM is single-threaded, so two
-  // of them take the time of one on a machine with two cores.
+  // With two threads or more, both documents load at once, each with half the threads: reading a large SBOM is
+  // single-threaded, so two of them take the time of one.
   unsigned threads = flags.threads == 0 ? util::default_threads() : flags.threads;
   unsigned each = threads >= 2 ? threads / 2 : 1;
   std::optional<util::Result<LoadedDocument>> before, after;
   std::exception_ptr thrown;
-  {
+  if (threads >= 2) {
     std::thread worker([&] {
       try {
         after.emplace(load_document(flags.after, true, each));
@@ -100,6 +100,9 @@ int run_diff(const DiffFlags& flags) {
     });
     before.emplace(load_document(flags.before, true, each));
     worker.join();
+  } else {
+    before.emplace(load_document(flags.before, true, 1));
+    after.emplace(load_document(flags.after, true, 1));
   }
   if (thrown) std::rethrow_exception(thrown);
   if (!before->ok()) return fail(before->error());
@@ -153,8 +156,7 @@ Verb diff_verb() {
                            "output FORMAT[=FILE], repeatable; formats: table (default), json, markdown; FILE '-' or "
                            "none = stdout");
             sub.add_option("--fail-on", flags->fail_on,
-                           std::string("exit 1 when a change of these kinds exists (comma-separated): ") +
-                               k_kinds_help)
+                           std::string("exit 1 when a change of these kinds exists (comma-separated): ") + k_kinds_help)
                 ->delimiter(',');
             sub.add_option("-j,--threads", flags->threads, "worker threads (default: all cores)");
             return [flags] { return run_diff(*flags); };

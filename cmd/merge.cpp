@@ -58,8 +58,8 @@ int run_merge(const MergeFlags& flags) {
     if (options.labels.size() > 0) options.source_target += ",";
     options.source_target += (*l)->label;
     options.labels.push_back((*l)->label);
-    print_verbose("read " + (*l)->label + " (" + (*l)->format + ", " +
-                  std::to_string((*l)->document.packages.size()) + " components)");
+    print_verbose("read " + (*l)->label + " (" + (*l)->format + ", " + std::to_string((*l)->document.packages.size()) +
+                  " components)");
     documents.push_back(std::move((*l)->document));
     l.reset();
   }

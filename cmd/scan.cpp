@@ -44,10 +44,9 @@ int run_scan(const ScanFlags& flags) {
       print_error(e);
       return exit_code_for(e);
     };
-    if (flags.attest_flags.keys.empty())
-      return fail(util::make_error(util::ErrorCode::usage, "--attest needs --key"));
+    if (flags.attest_flags.keys.empty()) return fail(util::make_error(util::ErrorCode::usage, "--attest needs --key"));
     for (const auto& t : *targets)
-      if (t.format == "table" || t.format == "spdx-tag-value")
+      if (t.format == "table" || t.format == "spdx-tag-value" || t.format == "cyclonedx-xml")
         return fail(util::make_error(util::ErrorCode::usage,
                                      "--attest signs JSON SBOMs: " + t.format + " output cannot be attested"));
     if (flags.subjects.empty())

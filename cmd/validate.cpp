@@ -36,7 +36,11 @@ int run_validate(const ValidateFlags& flags) {
     }
     std::printf("%s: invalid %s: %zu problem(s)\n", shown.c_str(), report->format.c_str(), report->violations.size());
     for (const auto& v : report->violations)
-      std::printf("  %s: %s\n", v.pointer.empty() ? "/" : v.pointer.c_str(), v.message.c_str());
+      if (v.line > 0)  // XML and tag-value: where it is, as diagnostics say it ("path:line: ...")
+        std::printf("  %s:%llu: %s: %s\n", shown.c_str(), static_cast<unsigned long long>(v.line),
+                    v.pointer.empty() ? "/" : v.pointer.c_str(), v.message.c_str());
+      else
+        std::printf("  %s: %s\n", v.pointer.empty() ? "/" : v.pointer.c_str(), v.message.c_str());
     if (rc == k_exit_ok) rc = k_exit_findings;
   }
   std::fflush(stdout);
@@ -46,7 +50,8 @@ int run_validate(const ValidateFlags& flags) {
 }  // namespace
 
 Verb validate_verb() {
-  return {"validate", "check CycloneDX 1.4-1.6 and SPDX 2.3 JSON documents", [](CLI::App& sub) -> std::function<int()> {
+  return {"validate", "check CycloneDX JSON 1.4-1.6 and XML 1.2-1.6, SPDX 2.3 JSON and tag-value documents",
+          [](CLI::App& sub) -> std::function<int()> {
             auto flags = std::make_shared<ValidateFlags>();
             sub.add_option("files", flags->files, "SBOM files ('-' = stdin)")->required();
             return [flags] { return run_validate(*flags); };

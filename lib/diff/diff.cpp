@@ -101,9 +101,7 @@ namespace {
 // purl spec: qualifiers are "extra qualifying data", but these three name a different artifact rather than the
 // same one fetched differently: deb/rpm/apk `arch` (multi-arch installs hold libc6:amd64 and libc6:i386 at once),
 // `distro` (a debian-11 and a debian-12 build are different binaries), maven `classifier` (sources vs main jar).
-bool is_identity_qualifier(std::string_view key) {
-  return key == "arch" || key == "distro" || key == "classifier";
-}
+bool is_identity_qualifier(std::string_view key) { return key == "arch" || key == "distro" || key == "classifier"; }
 
 std::string fallback_identity(const model::Package& p) {
   // The PURL a name and ecosystem would make: "@types/node" in npm → pkg:npm/%40types/node, the same string the
@@ -153,7 +151,8 @@ constexpr std::uint32_t k_none = UINT32_MAX;
 
 struct Entry {
   const model::Package* pkg = nullptr;
-  std::string ref;
+  std::string_view ref;   // the package's PURL, or owned_ref
+  std::string owned_ref;  // Package::ref() when there is no PURL
   std::string identity;
   std::uint32_t partner = k_none;  // index of the paired entry in the other document
   std::uint32_t slot = k_none;     // graph node shared by both documents (see Graph)
@@ -164,27 +163,39 @@ struct Index {
   const model::Document* doc = nullptr;
   std::string root_ref;
   std::vector<Entry> entries;
-  std::unordered_map<std::string_view, std::uint32_t> by_ref;  // views into entries[i].ref (never reallocated)
+  std::unordered_map<std::string_view, std::uint32_t> by_ref;  // views into entries (never reallocated)
 };
 
 void build_index(const model::Document& doc, Index& index) {
   index.doc = &doc;
   index.root_ref = doc.root.ref();
+  // Entries are built in place in reserved storage: `ref` may view the entry's own owned_ref.
   index.entries.reserve(doc.packages.size());
   index.by_ref.reserve(doc.packages.size());
   for (const auto& p : doc.packages) {
-    Entry e;
+    Entry& e = index.entries.emplace_back();
     e.pkg = &p;
-    e.ref = p.ref();
-    if (e.ref == index.root_ref) continue;
-    index.entries.push_back(std::move(e));
-    if (!index.by_ref.emplace(index.entries.back().ref, static_cast<std::uint32_t>(index.entries.size() - 1)).second)
+    if (p.purl.empty()) {
+      e.owned_ref = p.ref();
+      e.ref = e.owned_ref;
+    } else {
+      e.ref = p.purl;  // Package::ref() is the PURL when there is one
+    }
+    if (e.ref == index.root_ref ||
+        !index.by_ref.emplace(e.ref, static_cast<std::uint32_t>(index.entries.size() - 1)).second)
       index.entries.pop_back();
   }
   for (auto& e : index.entries) e.identity = identity_of(*e.pkg);
 }
 
-Side side_of(const Entry& e) { return Side{e.ref, e.pkg->name, e.pkg->version, {}}; }
+Side side_of(const Entry& e) { return Side{std::string(e.ref), e.pkg->name, e.pkg->version, {}}; }
+
+// The value of a property without copying it; empty when absent.
+std::string_view property_view(const model::Package& p, std::string_view name) {
+  for (const auto& prop : p.properties)
+    if (prop.name == name) return prop.value;
+  return {};
+}
 
 // ---- pairing within one identity group
 
@@ -237,7 +248,8 @@ class Pairer {
     };
     std::sort(b.begin(), b.end(), by_ref(m_before));
     std::sort(a.begin(), a.end(), by_ref(m_after));
-    walk(b, a, [&](std::uint32_t x, std::uint32_t y) { return m_before.entries[x].ref.compare(m_after.entries[y].ref); });
+    walk(b, a,
+         [&](std::uint32_t x, std::uint32_t y) { return m_before.entries[x].ref.compare(m_after.entries[y].ref); });
     drop_paired(b, m_before);
     drop_paired(a, m_after);
     if (b.empty() || a.empty()) return;
@@ -274,7 +286,7 @@ class Pairer {
 
  private:
   Entry& entry(const Member& m) { return m.after ? m_after.entries[m.index] : m_before.entries[m.index]; }
-  const std::string& ref(const Member& m) { return entry(m).ref; }
+  std::string_view ref(const Member& m) { return entry(m).ref; }
 
   void link(std::uint32_t b, std::uint32_t a) {
     m_before.entries[b].partner = a;
@@ -323,7 +335,8 @@ class Pairer {
       }
       if (best == SIZE_MAX) return;
       link(merged[best], merged[best + 1]);
-      merged.erase(merged.begin() + static_cast<std::ptrdiff_t>(best), merged.begin() + static_cast<std::ptrdiff_t>(best + 2));
+      merged.erase(merged.begin() + static_cast<std::ptrdiff_t>(best),
+                   merged.begin() + static_cast<std::ptrdiff_t>(best + 2));
     }
   }
 
@@ -364,6 +377,7 @@ std::string algorithm_key(std::string_view alg) {
 
 // Algorithms both packages state where they share no value: "ALG:hex ..." for each side, or empty strings.
 std::pair<std::string, std::string> hash_mismatch(const model::Package& b, const model::Package& a) {
+  if (b.hashes == a.hashes) return {};  // the usual case, decided without allocating
   struct H {
     std::string key;
     std::string value;  // lower-case
@@ -437,18 +451,44 @@ class Graph {
     }
   }
 
-  /// (from << 32 | to) slot pairs of a document's edges, sorted and unique.
-  std::vector<std::uint64_t> edges(const Index& idx, bool after) {
+  /// (from << 32 | to) slot pairs of a document's edges between known nodes (roots and components), unsorted;
+  /// indices of relationships with an end no component has go to `unresolved`. Const, so both documents can be
+  /// done at once; add_unresolved finishes the job.
+  std::vector<std::uint64_t> edges(const Index& idx, std::vector<std::size_t>& unresolved) const {
     std::vector<std::uint64_t> out;
-    out.reserve(idx.doc->relationships.size());
-    for (const auto& r : idx.doc->relationships) {
+    const auto& rels = idx.doc->relationships;
+    out.reserve(rels.size());
+    // A normalized document lists relationships sorted by `from`: consecutive ones usually share it.
+    const std::string* last_from = nullptr;
+    std::uint32_t last_slot = k_none;
+    for (std::size_t i = 0; i < rels.size(); ++i) {
+      const auto& r = rels[i];
+      if (last_from == nullptr || *last_from != r.from) {
+        last_from = &r.from;
+        last_slot = known_slot(idx, r.from);
+      }
+      std::uint32_t to = known_slot(idx, r.to);
+      if (last_slot == k_none || to == k_none) {
+        unresolved.push_back(i);
+        continue;
+      }
+      out.push_back(std::uint64_t{last_slot} << 32 | to);
+    }
+    return out;
+  }
+
+  /// Adds the `unresolved` relationships of a document to `out` (refs no component has get slots shared by both
+  /// documents), then sorts `out` and drops duplicates.
+  void add_unresolved(const Index& idx, bool after, const std::vector<std::size_t>& unresolved,
+                      std::vector<std::uint64_t>& out) {
+    for (std::size_t i : unresolved) {
+      const auto& r = idx.doc->relationships[i];
       std::uint64_t from = slot_of(idx, r.from, after);
       std::uint64_t to = slot_of(idx, r.to, after);
       out.push_back(from << 32 | to);
     }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
   }
 
   Component component(std::uint32_t slot) const {
@@ -481,10 +521,14 @@ class Graph {
   }
 
  private:
-  std::uint32_t slot_of(const Index& idx, const std::string& ref, bool after) {
+  static std::uint32_t known_slot(const Index& idx, const std::string& ref) {
     if (ref == idx.root_ref) return 0;
     auto it = idx.by_ref.find(ref);
-    if (it != idx.by_ref.end()) return idx.entries[it->second].slot;
+    return it == idx.by_ref.end() ? k_none : idx.entries[it->second].slot;
+  }
+
+  std::uint32_t slot_of(const Index& idx, const std::string& ref, bool after) {
+    if (std::uint32_t known = known_slot(idx, ref); known != k_none) return known;
     auto [d, inserted] = m_dangling.try_emplace(ref, static_cast<std::uint32_t>(m_slots.size()));
     if (inserted) {
       Slot s;
@@ -518,27 +562,39 @@ DiffReport diff(const model::Document& before, const model::Document& after, con
     build_index(after, ia);
   }
 
-  // Groups by identity, in order of first appearance (before, then after); the order does not matter for the
-  // result, which is sorted at the end.
-  struct Group {
-    std::vector<std::uint32_t> before;
-    std::vector<std::uint32_t> after;
-  };
-  std::vector<Group> groups;
+  // Groups by identity, numbered in order of first appearance (the numbering does not reach the result, which is
+  // sorted at the end), stored as flat member lists: most groups are one component on each side.
   std::unordered_map<std::string_view, std::uint32_t> group_of;
   group_of.reserve(ib.entries.size() + ia.entries.size());
-  auto add = [&](const Entry& e, std::uint32_t i, bool is_after) {
-    auto [it, inserted] = group_of.try_emplace(e.identity, static_cast<std::uint32_t>(groups.size()));
-    if (inserted) groups.emplace_back();
-    (is_after ? groups[it->second].after : groups[it->second].before).push_back(i);
+  auto group_ids = [&](const Index& idx) {
+    std::vector<std::uint32_t> ids(idx.entries.size());
+    for (std::size_t i = 0; i < idx.entries.size(); ++i)
+      ids[i] = group_of.try_emplace(idx.entries[i].identity, static_cast<std::uint32_t>(group_of.size())).first->second;
+    return ids;
   };
-  for (std::uint32_t i = 0; i < ib.entries.size(); ++i) add(ib.entries[i], i, false);
-  for (std::uint32_t i = 0; i < ia.entries.size(); ++i) add(ia.entries[i], i, true);
+  std::vector<std::uint32_t> gid_b = group_ids(ib);
+  std::vector<std::uint32_t> gid_a = group_ids(ia);
+  const std::size_t n_groups = group_of.size();
+  auto members = [n_groups](const std::vector<std::uint32_t>& ids, std::vector<std::uint32_t>& start) {
+    start.assign(n_groups + 1, 0);
+    for (auto g : ids) ++start[g + 1];
+    for (std::size_t g = 1; g <= n_groups; ++g) start[g] += start[g - 1];
+    std::vector<std::uint32_t> out(ids.size());
+    std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+    for (std::uint32_t i = 0; i < ids.size(); ++i) out[fill[ids[i]]++] = i;
+    return out;
+  };
+  std::vector<std::uint32_t> start_b, start_a;
+  std::vector<std::uint32_t> members_b = members(gid_b, start_b);
+  std::vector<std::uint32_t> members_a = members(gid_a, start_a);
 
   Pairer pairer(ib, ia);
-  for (Group& g : groups) {
-    const Entry& first = g.before.empty() ? ia.entries[g.after[0]] : ib.entries[g.before[0]];
-    pairer.pair(g.before, g.after, model::version_scheme(type_of_identity(first.identity)));
+  std::vector<std::uint32_t> group_b, group_a;  // scratch, reused
+  for (std::size_t g = 0; g < n_groups; ++g) {
+    group_b.assign(members_b.begin() + start_b[g], members_b.begin() + start_b[g + 1]);
+    group_a.assign(members_a.begin() + start_a[g], members_a.begin() + start_a[g + 1]);
+    if (group_b.empty() || group_a.empty()) continue;
+    pairer.pair(group_b, group_a, model::version_scheme(type_of_identity(ib.entries[group_b[0]].identity)));
   }
 
   DiffReport report;
@@ -560,28 +616,28 @@ DiffReport diff(const model::Document& before, const model::Document& after, con
     const Entry& a = ia.entries[b.partner];
     const model::Package& pb = *b.pkg;
     const model::Package& pa = *a.pkg;
-    Component base = component_of(&b, &a);
     std::size_t changes_before = report.changes.size();
-    auto emit = [&](ChangeKind kind, std::string value_b, std::string value_a) {
-      Change c{kind, base, {}};
-      c.component.before.value = std::move(value_b);
-      c.component.after.value = std::move(value_a);
+    // Most pairs have no change: the report's strings are only built for those that do.
+    auto emit = [&](ChangeKind kind, std::string_view value_b, std::string_view value_a) {
+      Change c{kind, component_of(&b, &a), {}};
+      c.component.before.value = value_b;
+      c.component.after.value = value_a;
       report.changes.push_back(std::move(c));
     };
-    int order = compare_version_of(model::version_scheme(base.ecosystem), b, a);
+    int order = compare_version_of(model::version_scheme(type_of_identity(b.identity)), b, a);
     if (order < 0) emit(ChangeKind::upgraded, {}, {});
     if (order > 0) emit(ChangeKind::downgraded, {}, {});
     // A different digest is only news at the same version: a new version is expected to have new bytes.
     if (order == 0) {
       auto [hb, ha] = hash_mismatch(pb, pa);
-      if (!hb.empty()) emit(ChangeKind::hash, std::move(hb), std::move(ha));
+      if (!hb.empty()) emit(ChangeKind::hash, hb, ha);
     }
     if (pb.license != pa.license && normalized_license(pb.license) != normalized_license(pa.license))
       emit(ChangeKind::license, pb.license, pa.license);
     if (util::trim(pb.supplier) != util::trim(pa.supplier)) emit(ChangeKind::supplier, pb.supplier, pa.supplier);
     // Layers are compared only when both documents say where the package came from (two image scans); a
     // directory scan against an image scan is not a layer change.
-    std::string lb = pb.property(k_layer_property), la = pa.property(k_layer_property);
+    std::string_view lb = property_view(pb, k_layer_property), la = property_view(pa, k_layer_property);
     if (!lb.empty() && !la.empty() && lb != la) emit(ChangeKind::layer, lb, la);
     if (report.changes.size() == changes_before) ++report.unchanged;
   }
@@ -594,8 +650,18 @@ DiffReport diff(const model::Document& before, const model::Document& after, con
 
   Graph graph(ib, ia);
   graph.assign_slots();
-  std::vector<std::uint64_t> eb = graph.edges(ib, false);
-  std::vector<std::uint64_t> ea = graph.edges(ia, true);
+  std::vector<std::uint64_t> eb, ea;
+  std::vector<std::size_t> unresolved_b, unresolved_a;
+  if (options.threads >= 2) {
+    std::thread worker([&] { ea = graph.edges(ia, unresolved_a); });
+    eb = graph.edges(ib, unresolved_b);
+    worker.join();
+  } else {
+    eb = graph.edges(ib, unresolved_b);
+    ea = graph.edges(ia, unresolved_a);
+  }
+  graph.add_unresolved(ib, false, unresolved_b, eb);
+  graph.add_unresolved(ia, true, unresolved_a, ea);
   std::vector<std::uint64_t> only_b, only_a;
   std::set_difference(eb.begin(), eb.end(), ea.begin(), ea.end(), std::back_inserter(only_b));
   std::set_difference(ea.begin(), ea.end(), eb.begin(), eb.end(), std::back_inserter(only_a));

@@ -41,11 +41,11 @@ class Merger {
   util::Result<std::string> absorb(model::Package&& p, std::size_t input) {
     std::string ref = p.ref();
     if (ref == m_root_ref)
-      return util::make_error(util::ErrorCode::usage,
-                              "merge: the new root " + quoted(ref) + " is also a component of " + label(input) +
-                                  ": choose another --name or --version");
-    auto [it, inserted] = m_index.try_emplace(ref, Origin{static_cast<std::uint32_t>(m_out.packages.size()),
-                                                          static_cast<std::uint32_t>(input)});
+      return util::make_error(util::ErrorCode::usage, "merge: the new root " + quoted(ref) +
+                                                          " is also a component of " + label(input) +
+                                                          ": choose another --name or --version");
+    auto [it, inserted] = m_index.try_emplace(
+        ref, Origin{static_cast<std::uint32_t>(m_out.packages.size()), static_cast<std::uint32_t>(input)});
     if (inserted) {
       m_out.packages.push_back(std::move(p));
       return ref;
@@ -69,8 +69,7 @@ class Merger {
     std::uint32_t input;
   };
 
-  void fold(model::Package& into, model::Package&& from, const std::string& ref, std::size_t first,
-            std::size_t input) {
+  void fold(model::Package& into, model::Package&& from, const std::string& ref, std::size_t first, std::size_t input) {
     if (into.name.empty()) into.name = std::move(from.name);
     if (into.version.empty()) into.version = std::move(from.version);
     if (into.ecosystem.empty()) into.ecosystem = std::move(from.ecosystem);
@@ -94,8 +93,7 @@ class Merger {
     }
     m_out.diagnostics.push_back({util::Severity::warning,
                                  "merge: " + util::printable(ref, 200) + ": " + what + " " + quoted(from) +
-                                     " differs from " + quoted(into) + " in " + label(first) + ": kept " +
-                                     quoted(into),
+                                     " differs from " + quoted(into) + " in " + label(first) + ": kept " + quoted(into),
                                  {label(input)}});
   }
 
@@ -146,8 +144,8 @@ util::Result<model::Document> merge(std::vector<model::Document> inputs, const M
   // in the merge they hang off the root of the input they came from.
   for (auto& ref : out.orphans()) {
     auto input = merger.origin(ref);
-    out.relationships.push_back({input ? input_roots[*input] : root_ref, std::move(ref),
-                                 model::RelationshipKind::depends_on});
+    out.relationships.push_back(
+        {input ? input_roots[*input] : root_ref, std::move(ref), model::RelationshipKind::depends_on});
   }
   out.normalize();
   return out;

@@ -255,8 +255,8 @@ std::string render_table(const DiffReport& report, const RenderOptions& options)
     if (!totals.empty()) totals += ", ";
     totals += std::to_string(n) + " " + to_string(kind);
   }
-  out += plural(report.changes.size(), "change", "changes") + ": " + totals + "; " +
-         std::to_string(report.unchanged) + " unchanged\n";
+  out += plural(report.changes.size(), "change", "changes") + ": " + totals + "; " + std::to_string(report.unchanged) +
+         " unchanged\n";
   return out;
 }
 
@@ -409,10 +409,9 @@ std::string render_markdown(const DiffReport& report, const RenderOptions& optio
   out += "| unchanged | " + std::to_string(report.unchanged) + " |\n";
 
   // Integrity alerts lead: they are the ones a reviewer must not miss.
-  const ChangeKind order[] = {ChangeKind::hash,       ChangeKind::added,    ChangeKind::removed,
-                              ChangeKind::upgraded,   ChangeKind::downgraded, ChangeKind::license,
-                              ChangeKind::supplier,   ChangeKind::layer,    ChangeKind::edge_added,
-                              ChangeKind::edge_removed};
+  const ChangeKind order[] = {
+      ChangeKind::hash,    ChangeKind::added,    ChangeKind::removed, ChangeKind::upgraded,   ChangeKind::downgraded,
+      ChangeKind::license, ChangeKind::supplier, ChangeKind::layer,   ChangeKind::edge_added, ChangeKind::edge_removed};
   for (ChangeKind kind : order) {
     std::size_t n = report.count(kind);
     if (n == 0) continue;

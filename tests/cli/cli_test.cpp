@@ -123,6 +123,31 @@ TEST_F(Cli, SpdxTagValueOutputIsTheSpdxJsonDocumentAndValidates) {
   EXPECT_EQ(attest.err, "purser: error: --attest signs JSON SBOMs: spdx-tag-value output cannot be attested\n");
 }
 
+TEST_F(Cli, CycloneDxXmlOutputValidatesAndCarriesTheJsonSerial) {
+  write("p/requirements.txt", "idna==3.7\n");
+  auto r = purser("scan " + tmp + "/p -o cyclonedx-xml=" + tmp + "/p.cdx.xml -o cyclonedx-json=" + tmp +
+                  "/p.cdx.json --spec-version 1.5");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string xml = slurp(tmp + "/p.cdx.xml");
+  EXPECT_NE(xml.find("<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<purl>pkg:pypi/idna@3.7</purl>"), std::string::npos) << xml;
+  auto doc = nlohmann::json::parse(slurp(tmp + "/p.cdx.json"));
+  EXPECT_NE(xml.find("serialNumber=\"" + doc["serialNumber"].get<std::string>() + "\""), std::string::npos);
+  auto v = purser("validate " + tmp + "/p.cdx.xml");
+  EXPECT_EQ(v.code, 0) << v.out << v.err;
+  EXPECT_EQ(v.out, tmp + "/p.cdx.xml: valid CycloneDX 1.5 XML\n");
+  write("bad.cdx.xml",
+        "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\">\n<components>\n"
+        "<component type=\"gizmo\"><name>a</name></component></components></bom>\n");
+  auto bad = purser("validate " + tmp + "/bad.cdx.xml");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("  " + tmp + "/bad.cdx.xml:3: /bom/components/component/@type: "), std::string::npos)
+      << bad.out;
+  auto attest = purser("scan " + tmp + "/p -o cyclonedx-xml --attest --key " + tmp + "/k.pem");
+  EXPECT_EQ(attest.code, 2);
+  EXPECT_EQ(attest.err, "purser: error: --attest signs JSON SBOMs: cyclonedx-xml output cannot be attested\n");
+}
+
 TEST_F(Cli, BadLockfileWarnsButScanGoesOnUnlessStrict) {
   write("p/a/package-lock.json", "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n");
   write("p/b/requirements.txt", "idna==3.7\n");
@@ -148,7 +173,8 @@ TEST_F(Cli, ExitCodes) {
   EXPECT_EQ(fmt.code, 2);
   EXPECT_EQ(
       fmt.err,
-      "purser: error: unknown output format: xml (expected cyclonedx-json, spdx-json, spdx-tag-value or table)\n");
+      "purser: error: unknown output format: xml (expected cyclonedx-json, cyclonedx-xml, spdx-json, spdx-tag-value or "
+      "table)\n");
   auto two = purser("scan " + tmp + "/p -o table -o cyclonedx-json");
   EXPECT_EQ(two.code, 2);
   auto sde = purser("scan " + tmp + "/p", "SOURCE_DATE_EPOCH=yesterday");

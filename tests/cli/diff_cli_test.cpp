@@ -62,8 +62,9 @@ TEST_F(Cli, DiffWritesJsonAndMarkdownFilesAndIsTheMirrorBothWays) {
   EXPECT_EQ(j_ab["old"]["source"], k_old);
   EXPECT_EQ(j_ab["old"], j_ba["new"]);
   const std::pair<const char*, const char*> mirrored[] = {
-      {"added", "removed"}, {"upgraded", "downgraded"}, {"edge-added", "edge-removed"}, {"hash", "hash"},
-      {"license", "license"}, {"supplier", "supplier"}, {"layer", "layer"}, {"unchanged", "unchanged"}};
+      {"added", "removed"}, {"upgraded", "downgraded"}, {"edge-added", "edge-removed"},
+      {"hash", "hash"},     {"license", "license"},     {"supplier", "supplier"},
+      {"layer", "layer"},   {"unchanged", "unchanged"}};
   for (const auto& [a, b] : mirrored) EXPECT_EQ(j_ab["summary"][a], j_ba["summary"][b]) << a;
   EXPECT_EQ(j_ab["changes"].size(), j_ba["changes"].size());
   std::string md = slurp(tmp + "/ab.md");
@@ -160,12 +161,14 @@ TEST_F(Cli, MergeCombinesUnderANewRootWithoutOrphans) {
 }
 
 TEST_F(Cli, MergeReportsConflictsAndBadInputs) {
-  write("a.json",
-        R"({"bomFormat":"CycloneDX","specVersion":"1.6","metadata":{"component":{"type":"application","name":"a"}},)"
-        R"("components":[{"type":"library","name":"x","version":"1","purl":"pkg:npm/x@1","licenses":[{"license":{"id":"MIT"}}]}]})");
-  write("b.json",
-        R"({"bomFormat":"CycloneDX","specVersion":"1.6","metadata":{"component":{"type":"application","name":"b"}},)"
-        R"("components":[{"type":"library","name":"x","version":"1","purl":"pkg:npm/x@1","licenses":[{"license":{"id":"ISC"}}]}]})");
+  write(
+      "a.json",
+      R"({"bomFormat":"CycloneDX","specVersion":"1.6","metadata":{"component":{"type":"application","name":"a"}},)"
+      R"("components":[{"type":"library","name":"x","version":"1","purl":"pkg:npm/x@1","licenses":[{"license":{"id":"MIT"}}]}]})");
+  write(
+      "b.json",
+      R"({"bomFormat":"CycloneDX","specVersion":"1.6","metadata":{"component":{"type":"application","name":"b"}},)"
+      R"("components":[{"type":"library","name":"x","version":"1","purl":"pkg:npm/x@1","licenses":[{"license":{"id":"ISC"}}]}]})");
   auto r = purser("merge " + tmp + "/a.json " + tmp + "/b.json -o cyclonedx-json=" + tmp + "/m.json");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.err, "warning: " + tmp + "/b.json: merge: pkg:npm/x@1: license \"ISC\" differs from \"MIT\" in " + tmp +
@@ -177,15 +180,13 @@ TEST_F(Cli, MergeReportsConflictsAndBadInputs) {
   EXPECT_EQ(missing.err, "purser: error: " + tmp + "/none.json: cannot read: No such file or directory\n");
   auto clash = purser("merge " + tmp + "/a.json --name a -o cyclonedx-json=" + tmp + "/m.json");
   EXPECT_EQ(clash.code, 2);
-  EXPECT_EQ(clash.err,
-            "purser: error: merge: the new root \"generic:a\" is also a component of " + tmp +
-                "/a.json: choose another --name or --version\n");
+  EXPECT_EQ(clash.err, "purser: error: merge: the new root \"generic:a\" is also a component of " + tmp +
+                           "/a.json: choose another --name or --version\n");
 }
 
 // ---- convert
 
-// Disabled: `purser convert` is unfinished (issue 5, open); enable when it lands.
-TEST_F(Cli, DISABLED_ConvertRoundTripKeepsComponentsPurlsVersionsLicensesHashesAndEdges) {
+TEST_F(Cli, ConvertRoundTripKeepsComponentsPurlsVersionsLicensesHashesAndEdges) {
   auto to_spdx = purser("convert " + k_old + " -o spdx-json=" + tmp + "/a.spdx.json");
   ASSERT_EQ(to_spdx.code, 0) << to_spdx.err;
   auto back = purser("convert " + tmp + "/a.spdx.json -o cyclonedx-json=" + tmp + "/b.cdx.json");
@@ -215,8 +216,19 @@ TEST_F(Cli, DISABLED_ConvertRoundTripKeepsComponentsPurlsVersionsLicensesHashesA
   }
 }
 
-// Disabled: `purser convert` is unfinished (issue 5, open); enable when it lands.
-TEST_F(Cli, DISABLED_ConvertStatesWhatIsNotCarriedOver) {
+TEST_F(Cli, ConvertThroughEveryWrittenFormatLosesNothing) {
+  for (const char* format : {"cyclonedx-xml", "spdx-tag-value", "spdx-json", "cyclonedx-json"}) {
+    std::string mid = tmp + "/mid." + format;
+    auto there = purser("convert " + k_new + " -o " + format + "=" + mid + " --spec-version 1.5");
+    ASSERT_EQ(there.code, 0) << format << there.err;
+    auto back = purser("convert " + mid + " -o cyclonedx-json=" + tmp + "/back.json");
+    ASSERT_EQ(back.code, 0) << format << back.err;
+    auto same = purser("diff " + k_new + " " + tmp + "/back.json --fail-on any");
+    EXPECT_EQ(same.code, 0) << format << same.out << same.err;
+  }
+}
+
+TEST_F(Cli, ConvertStatesWhatIsNotCarriedOver) {
   write("in.cdx.json", R"({
   "bomFormat": "CycloneDX", "specVersion": "1.6", "serialNumber": "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79",
   "metadata": {"lifecycles": [{"phase": "build"}], "tools": [{"name": "a"}, {"name": "b"}],
@@ -234,15 +246,14 @@ TEST_F(Cli, DISABLED_ConvertStatesWhatIsNotCarriedOver) {
   auto r = purser("convert " + tmp + "/in.cdx.json -o spdx-json=" + tmp + "/out.spdx.json");
   ASSERT_EQ(r.code, 0) << r.err;
   std::string in = tmp + "/in.cdx.json";
-  EXPECT_EQ(r.err, "warning: " + in + ": not carried over: components[].author (1)\n" +
-                       "warning: " + in + ": not carried over: components[].description (2)\n" +
-                       "warning: " + in + ": not carried over: components[].supplier.url (1)\n" +
-                       "warning: " + in + ": not carried over: compositions (1)\n" +
-                       "warning: " + in + ": not carried over: metadata.component.description (1)\n" +
-                       "warning: " + in + ": not carried over: metadata.lifecycles (1)\n" +
-                       "warning: " + in + ": not carried over: services (2)\n" +
-                       "warning: " + in + ": not carried over: serialNumber (the output has its own, derived from " +
-                       "its content)\n" +
+  EXPECT_EQ(r.err, "warning: " + in + ": not carried over: components[].author (1)\n" + "warning: " + in +
+                       ": not carried over: components[].description (2)\n" + "warning: " + in +
+                       ": not carried over: components[].supplier.url (1)\n" + "warning: " + in +
+                       ": not carried over: compositions (1)\n" + "warning: " + in +
+                       ": not carried over: metadata.component.description (1)\n" + "warning: " + in +
+                       ": not carried over: metadata.lifecycles (1)\n" + "warning: " + in +
+                       ": not carried over: services (2)\n" + "warning: " + in +
+                       ": not carried over: serialNumber (the output has its own, derived from " + "its content)\n" +
                        "warning: " + in + ": not carried over: metadata.tools after the first (1)\n");
 }
 

@@ -133,8 +133,7 @@ TEST(Diff, SameVersionDifferentHashIsAnIntegrityAlert) {
   model::Package b1 = pkg("pkg:cargo/serde@1.0.195");
   b1.hashes = {{"SHA256", "BBBB"}, {"SHA-512", "FFFF"}};  // SPDX spelling, upper-case hex: SHA-512 agrees
   DiffReport r = diff(doc("1", {a1}), doc("1", {b1}));
-  EXPECT_EQ(component_lines(r),
-            Lines{"hash pkg:cargo/serde serde@1.0.195 serde@1.0.195 [SHA-256:aaaa | SHA256:bbbb]"});
+  EXPECT_EQ(component_lines(r), Lines{"hash pkg:cargo/serde serde@1.0.195 serde@1.0.195 [SHA-256:aaaa | SHA256:bbbb]"});
   EXPECT_EQ(r.unchanged, 0u);
 }
 
@@ -163,11 +162,11 @@ TEST(Diff, LicenseSupplierAndLayer) {
   a3.add_property(k_layer_property, "sha256:01");
   b3.add_property(k_layer_property, "sha256:02");
   a1.add_property(k_layer_property, "sha256:01");  // b1 has none: a directory scan is no layer change
-  EXPECT_EQ(component_lines(diff(doc("1", {a1, a2, a3}), doc("1", {b1, b2, b3}))),
-            (Lines{"license pkg:npm/b b@1.0.0 b@1.0.0 [MIT | MIT OR Apache-2.0]",
-                   "license pkg:npm/c c@1.0.0 c@1.0.0 [MIT | ]",
-                   "supplier pkg:npm/b b@1.0.0 b@1.0.0 [Acme | Acme Corp]",
-                   "layer pkg:npm/c c@1.0.0 c@1.0.0 [sha256:01 | sha256:02]"}));
+  EXPECT_EQ(
+      component_lines(diff(doc("1", {a1, a2, a3}), doc("1", {b1, b2, b3}))),
+      (Lines{"license pkg:npm/b b@1.0.0 b@1.0.0 [MIT | MIT OR Apache-2.0]",
+             "license pkg:npm/c c@1.0.0 c@1.0.0 [MIT | ]", "supplier pkg:npm/b b@1.0.0 b@1.0.0 [Acme | Acme Corp]",
+             "layer pkg:npm/c c@1.0.0 c@1.0.0 [sha256:01 | sha256:02]"}));
 }
 
 // ---- several versions of one package
@@ -176,17 +175,16 @@ TEST(Pairing, EqualVersionsFirstThenTheNearest) {
   auto a = doc("1", {pkg("pkg:npm/debug@2.6.9"), pkg("pkg:npm/debug@4.3.4"), pkg("pkg:npm/minimist@0.0.8"),
                      pkg("pkg:npm/minimist@1.2.5")});
   auto b = doc("1", {pkg("pkg:npm/debug@2.6.9"), pkg("pkg:npm/debug@4.3.5"), pkg("pkg:npm/minimist@1.2.8")});
-  EXPECT_EQ(component_lines(diff(a, b)), (Lines{"removed pkg:npm/minimist minimist@0.0.8 -",
-                                                 "upgraded pkg:npm/debug debug@4.3.4 debug@4.3.5",
-                                                 "upgraded pkg:npm/minimist minimist@1.2.5 minimist@1.2.8"}));
+  EXPECT_EQ(component_lines(diff(a, b)),
+            (Lines{"removed pkg:npm/minimist minimist@0.0.8 -", "upgraded pkg:npm/debug debug@4.3.4 debug@4.3.5",
+                   "upgraded pkg:npm/minimist minimist@1.2.5 minimist@1.2.8"}));
 }
 
 TEST(Pairing, NearestMeansTheMostSharedLeadingSegments) {
   // 1.1.0 sits between 1.0.0 and 3.0.0; it shares the major version with 1.0.0.
   auto a = doc("1", {pkg("pkg:npm/x@1.0.0"), pkg("pkg:npm/x@3.0.0")});
   auto b = doc("1", {pkg("pkg:npm/x@1.1.0")});
-  EXPECT_EQ(component_lines(diff(a, b)),
-            (Lines{"removed pkg:npm/x x@3.0.0 -", "upgraded pkg:npm/x x@1.0.0 x@1.1.0"}));
+  EXPECT_EQ(component_lines(diff(a, b)), (Lines{"removed pkg:npm/x x@3.0.0 -", "upgraded pkg:npm/x x@1.0.0 x@1.1.0"}));
   // A tie goes to the higher pair.
   auto c = doc("1", {pkg("pkg:npm/y@1.0.0"), pkg("pkg:npm/y@3.0.0")});
   auto d = doc("1", {pkg("pkg:npm/y@2.0.0")});
@@ -196,7 +194,8 @@ TEST(Pairing, NearestMeansTheMostSharedLeadingSegments) {
 
 TEST(Pairing, EqualRefsWinOverEqualVersions) {
   // The same crate from crates.io and from git at one version: each pairs with its own source.
-  model::Package registry_a = pkg("pkg:cargo/serde@1.0.0"), git_a = pkg("pkg:cargo/serde@1.0.0?vcs_url=git%2Bhttps://x");
+  model::Package registry_a = pkg("pkg:cargo/serde@1.0.0"),
+                 git_a = pkg("pkg:cargo/serde@1.0.0?vcs_url=git%2Bhttps://x");
   model::Package registry_b = registry_a, git_b = git_a;
   registry_a.hashes = {{"SHA-256", "aa"}};
   registry_b.hashes = {{"SHA-256", "aa"}};
@@ -254,10 +253,9 @@ TEST(Edges, NewAndLostEdgesBetweenPairedComponentsAndTheKindIsIgnored) {
                {{"pkg:npm/a@1.0.0", "pkg:npm/c@1.0.1"}});
   for (auto& r : b.relationships)
     if (r.from == b.root.ref()) r.kind = model::RelationshipKind::contains;
-  EXPECT_EQ(lines(diff(a, b)),
-            (Lines{"upgraded pkg:npm/c c@1.0.0 c@1.0.1",
-                   "edge-added pkg:npm/a a@1.0.0 a@1.0.0 -> pkg:npm/c c@1.0.0 c@1.0.1",
-                   "edge-removed pkg:npm/a a@1.0.0 a@1.0.0 -> pkg:npm/b b@1.0.0 b@1.0.0"}));
+  EXPECT_EQ(lines(diff(a, b)), (Lines{"upgraded pkg:npm/c c@1.0.0 c@1.0.1",
+                                      "edge-added pkg:npm/a a@1.0.0 a@1.0.0 -> pkg:npm/c c@1.0.0 c@1.0.1",
+                                      "edge-removed pkg:npm/a a@1.0.0 a@1.0.0 -> pkg:npm/b b@1.0.0 b@1.0.0"}));
 }
 
 TEST(Edges, EdgesToUndeclaredRefsCompareByRef) {
@@ -271,8 +269,9 @@ TEST(Edges, EdgesToUndeclaredRefsCompareByRef) {
 // Random documents over a small pool of names, versions, licences, hashes and suppliers, with duplicates and
 // edges, so pairing meets several versions of one name and every change kind occurs.
 model::Document random_document(std::mt19937& rng) {
-  static const char* k_names[] = {"pkg:npm/a", "pkg:npm/b", "pkg:pypi/c", "pkg:deb/debian/d", "pkg:maven/org.x/e",
-                                  "pkg:golang/github.com/x/f", "pkg:gem/g", "pkg:rpm/fedora/h"};
+  static const char* k_names[] = {"pkg:npm/a",        "pkg:npm/b",         "pkg:pypi/c",
+                                  "pkg:deb/debian/d", "pkg:maven/org.x/e", "pkg:golang/github.com/x/f",
+                                  "pkg:gem/g",        "pkg:rpm/fedora/h"};
   static const char* k_versions[] = {"1.0", "1.0.0", "1.2", "1.10", "2.0", "2.0.1", "0.9~rc1", "1.0-1", "v1.0.0"};
   static const char* k_licenses[] = {"", "MIT", "mit", "Apache-2.0", "GPL-2.0-only OR MIT"};
   auto pick = [&](auto& arr) { return arr[std::uniform_int_distribution<std::size_t>(0, std::size(arr) - 1)(rng)]; };
@@ -315,8 +314,7 @@ TEST(Symmetry, EveryKindOccursInTheRandomDocuments) {
     DiffReport r = diff(random_document(rng), random_document(rng));
     for (const auto& c : r.changes) ++seen[static_cast<std::size_t>(c.kind)];
   }
-  for (std::size_t k = 0; k < k_change_kinds; ++k)
-    EXPECT_GT(seen[k], 0u) << to_string(static_cast<ChangeKind>(k));
+  for (std::size_t k = 0; k < k_change_kinds; ++k) EXPECT_GT(seen[k], 0u) << to_string(static_cast<ChangeKind>(k));
 }
 
 TEST(Symmetry, PackageOrderAndThreadsDoNotMatter) {
@@ -394,48 +392,46 @@ Shop shop_diff() {
 
 TEST(Fixture, CycloneDxAgainstSpdxFindsEveryPlantedChange) {
   Shop s = shop_diff();
-  EXPECT_EQ(
-      lines(s.report),
-      (Lines{
-          "added pkg:npm/body-parser - body-parser@1.20.2 [ | MIT]",
-          "added pkg:npm/supports-color - supports-color@7.2.0 [ | MIT]",
-          "removed pkg:deb/debian/libc6?arch=i386&distro=debian-12 libc6@2.36-9 -",
-          "removed pkg:npm/left-pad left-pad@1.3.0 - [WTFPL | ]",
-          "removed pkg:npm/minimist minimist@0.0.8 - [MIT | ]",
-          "upgraded pkg:deb/debian/libc6?arch=amd64&distro=debian-12 libc6@2.36-9 libc6@2.36-9+deb12u3",
-          "upgraded pkg:deb/debian/openssl?arch=amd64&distro=debian-12 openssl@3.0.11-1~deb12u1 "
-          "openssl@3.0.11-1~deb12u2",
-          "upgraded pkg:generic/zlib zlib@1.3 zlib@1.3.1",
-          "upgraded pkg:golang/golang.org/x/net golang.org/x/net@v0.0.0-20220722155237-a158d28d115b "
-          "golang.org/x/net@v0.17.0",
-          "upgraded pkg:maven/org.apache.commons/commons-text org.apache.commons/commons-text@1.9 "
-          "org.apache.commons/commons-text@1.10.0",
-          "upgraded pkg:npm/debug debug@4.3.4 debug@4.3.5",
-          "upgraded pkg:npm/lodash lodash@4.17.20 lodash@4.17.21",
-          "upgraded pkg:npm/minimist minimist@1.2.5 minimist@1.2.8",
-          "downgraded pkg:pypi/urllib3 urllib3@2.0.7 urllib3@1.26.18",
-          "hash pkg:cargo/serde serde@1.0.195 serde@1.0.195 "
-          "[SHA-256:63261df402c67811e9ac6def069e4786148c4563f4b50fd4bf30aa370d626b02 | "
-          "SHA-256:0000000000000000000000000000000000000000000000000000000000000bad]",
-          "license pkg:npm/chalk chalk@4.1.2 chalk@4.1.2 [MIT | MIT OR Apache-2.0]",
-          "supplier pkg:deb/debian/openssl?arch=amd64&distro=debian-12 openssl@3.0.11-1~deb12u1 "
-          "openssl@3.0.11-1~deb12u2 [Debian OpenSSL Team | Debian Security Team]",
-          "layer pkg:deb/debian/openssl?arch=amd64&distro=debian-12 openssl@3.0.11-1~deb12u1 "
-          "openssl@3.0.11-1~deb12u2 "
-          "[sha256:aaaa000000000000000000000000000000000000000000000000000000000001 | "
-          "sha256:bbbb000000000000000000000000000000000000000000000000000000000002]",
-          "edge-added pkg:npm/chalk chalk@4.1.2 chalk@4.1.2 -> pkg:npm/supports-color - supports-color@7.2.0",
-          "edge-added pkg:npm/express express@4.18.2 express@4.18.2 -> pkg:npm/body-parser - body-parser@1.20.2",
-          "edge-removed root shop@1.0.0 shop@1.1.0 -> pkg:deb/debian/libc6?arch=i386&distro=debian-12 "
-          "libc6@2.36-9 -",
-          "edge-removed root shop@1.0.0 shop@1.1.0 -> pkg:npm/left-pad left-pad@1.3.0 -",
-          "edge-removed root shop@1.0.0 shop@1.1.0 -> pkg:npm/minimist minimist@0.0.8 -",
-      }));
+  EXPECT_EQ(lines(s.report),
+            (Lines{
+                "added pkg:npm/body-parser - body-parser@1.20.2 [ | MIT]",
+                "added pkg:npm/supports-color - supports-color@7.2.0 [ | MIT]",
+                "removed pkg:deb/debian/libc6?arch=i386&distro=debian-12 libc6@2.36-9 -",
+                "removed pkg:npm/left-pad left-pad@1.3.0 - [WTFPL | ]",
+                "removed pkg:npm/minimist minimist@0.0.8 - [MIT | ]",
+                "upgraded pkg:deb/debian/libc6?arch=amd64&distro=debian-12 libc6@2.36-9 libc6@2.36-9+deb12u3",
+                "upgraded pkg:deb/debian/openssl?arch=amd64&distro=debian-12 openssl@3.0.11-1~deb12u1 "
+                "openssl@3.0.11-1~deb12u2",
+                "upgraded pkg:generic/zlib zlib@1.3 zlib@1.3.1",
+                "upgraded pkg:golang/golang.org/x/net golang.org/x/net@v0.0.0-20220722155237-a158d28d115b "
+                "golang.org/x/net@v0.17.0",
+                "upgraded pkg:maven/org.apache.commons/commons-text org.apache.commons/commons-text@1.9 "
+                "org.apache.commons/commons-text@1.10.0",
+                "upgraded pkg:npm/debug debug@4.3.4 debug@4.3.5",
+                "upgraded pkg:npm/lodash lodash@4.17.20 lodash@4.17.21",
+                "upgraded pkg:npm/minimist minimist@1.2.5 minimist@1.2.8",
+                "downgraded pkg:pypi/urllib3 urllib3@2.0.7 urllib3@1.26.18",
+                "hash pkg:cargo/serde serde@1.0.195 serde@1.0.195 "
+                "[SHA-256:63261df402c67811e9ac6def069e4786148c4563f4b50fd4bf30aa370d626b02 | "
+                "SHA-256:0000000000000000000000000000000000000000000000000000000000000bad]",
+                "license pkg:npm/chalk chalk@4.1.2 chalk@4.1.2 [MIT | MIT OR Apache-2.0]",
+                "supplier pkg:deb/debian/openssl?arch=amd64&distro=debian-12 openssl@3.0.11-1~deb12u1 "
+                "openssl@3.0.11-1~deb12u2 [Debian OpenSSL Team | Debian Security Team]",
+                "layer pkg:deb/debian/openssl?arch=amd64&distro=debian-12 openssl@3.0.11-1~deb12u1 "
+                "openssl@3.0.11-1~deb12u2 "
+                "[sha256:aaaa000000000000000000000000000000000000000000000000000000000001 | "
+                "sha256:bbbb000000000000000000000000000000000000000000000000000000000002]",
+                "edge-added pkg:npm/chalk chalk@4.1.2 chalk@4.1.2 -> pkg:npm/supports-color - supports-color@7.2.0",
+                "edge-added pkg:npm/express express@4.18.2 express@4.18.2 -> pkg:npm/body-parser - body-parser@1.20.2",
+                "edge-removed root shop@1.0.0 shop@1.1.0 -> pkg:deb/debian/libc6?arch=i386&distro=debian-12 "
+                "libc6@2.36-9 -",
+                "edge-removed root shop@1.0.0 shop@1.1.0 -> pkg:npm/left-pad left-pad@1.3.0 -",
+                "edge-removed root shop@1.0.0 shop@1.1.0 -> pkg:npm/minimist minimist@0.0.8 -",
+            }));
   EXPECT_EQ(s.report.unchanged, 4u);  // express, qs, debug 2.6.9, requests
 }
 
-// Disabled: the diff renderers are unfinished (issue 5, open); the golden is not final.
-TEST(Render, DISABLED_TableGolden) {
+TEST(Render, TableGolden) {
   Shop s = shop_diff();
   expect_golden("diff.table.txt", render_table(s.report, s.options));
 }
@@ -452,8 +448,7 @@ TEST(Render, JsonGolden) {
   EXPECT_TRUE(parsed["changes"][0]["old"].is_null());
 }
 
-// Disabled: the diff renderers are unfinished (issue 5, open); the golden is not final.
-TEST(Render, DISABLED_MarkdownGolden) {
+TEST(Render, MarkdownGolden) {
   Shop s = shop_diff();
   expect_golden("diff.md", render_markdown(s.report, s.options));
 }
@@ -487,8 +482,9 @@ TEST(Render, HostileNamesAreEscaped) {
   EXPECT_EQ(table.find('\x1b'), std::string::npos);
   EXPECT_NE(table.find("x\\x1b[31m|[link](http://evil)<img>"), std::string::npos) << table;
   std::string md = render_markdown(r, o);
-  EXPECT_NE(md.find("| x\\\\x1b\\[31m\\|\\[link\\]\\(http\\:\\/\\/evil\\)\\<img\\> (npm) | 1\\.0\\\\x0a | MIT \\| \\<b\\> |"),
-            std::string::npos)
+  EXPECT_NE(
+      md.find("| x\\\\x1b\\[31m\\|\\[link\\]\\(http\\:\\/\\/evil\\)\\<img\\> (npm) | 1\\.0\\\\x0a | MIT \\| \\<b\\> |"),
+      std::string::npos)
       << md;
   auto json = nlohmann::json::parse(render_json(r, o));
   EXPECT_EQ(json["changes"][0]["new"]["name"], "x\x1b[31m|[link](http://evil)<img>");
