@@ -74,6 +74,7 @@ class LicenseRules {
   bool has_allow_list() const { return !m_allow.empty(); }
   /// The entries, normalized ("gpl-2.0+" → "GPL-2.0+"), in the order added.
   std::vector<std::string> allowed() const;
+  /// The deny entries, normalized, in the order added.
   std::vector<std::string> denied() const;
   /// Evaluates an expression (as found in an SBOM). Never fails: unparsable text is `unknown`.
   LicenseDecision evaluate(std::string_view expression) const;
@@ -81,9 +82,9 @@ class LicenseRules {
   /// One entry, expanded: the license bases it covers (lower case, "-only"/"-or-later" removed,
   /// "or later" expanded) and its exception (lower case, empty = any).
   struct Entry {
-    std::string text;
-    std::vector<std::string> bases;
-    std::string exception;
+    std::string text;                ///< normalized, as allowed()/denied() return it
+    std::vector<std::string> bases;  ///< "gpl-2.0", "gpl-3.0" for GPL-2.0-or-later
+    std::string exception;           ///< lower case; empty = matches any or no exception
   };
 
  private:

@@ -49,8 +49,8 @@ const char* to_string(VersionComparator op);
 
 /// One comparator and the version it compares against (empty for `any`).
 struct VersionConstraint {
-  VersionComparator op = VersionComparator::eq;
-  std::string version;
+  VersionComparator op = VersionComparator::eq;  ///< how the tested version must compare
+  std::string version;                           ///< decoded; empty for VersionComparator::any
   bool operator==(const VersionConstraint&) const = default;
 };
 

@@ -4,7 +4,6 @@
 #include <cctype>
 #include <cstdio>
 #include <initializer_list>
-#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -118,7 +117,7 @@ std::optional<std::int64_t> parse_duration(std::string_view s) {
   return total;
 }
 
-// The two largest non-zero units: "31d 2h", "5h 3m", "42s".
+// The two largest non-zero units: "31d 2h", "5h 3m", "30d 1s", "42s".
 std::string format_duration(std::int64_t s) {
   if (s < 0) s = -s;
   struct Unit {
@@ -131,10 +130,7 @@ std::string format_duration(std::int64_t s) {
   for (const auto& u : k_units) {
     std::int64_t n = s / u.seconds;
     s %= u.seconds;
-    if (n == 0) {
-      if (shown > 0) break;  // "1d 0h 5m" reads as "1d"
-      continue;
-    }
+    if (n == 0) continue;
     if (!out.empty()) out += ' ';
     out += std::to_string(n) + u.name;
     if (++shown == 2) break;

@@ -43,7 +43,7 @@ bool is_sbom_predicate_type(std::string_view predicate_type);
 /// `requirePredicates`: each listed predicate type ('*' matches any run of characters) must match
 /// at least one attestation.
 struct RequirePredicatesRule {
-  std::vector<std::string> predicate_types;
+  std::vector<std::string> predicate_types;  ///< URIs or '*' patterns, as written
 };
 
 /// `sbomSchema`: every SBOM attestation validates against its format's schema (formats::validate_sbom).
@@ -61,13 +61,13 @@ struct ComponentPattern {
 /// Matching uses "pkg:<type>/<namespace>/<name>" of the component's PURL, case-insensitively; '*'
 /// matches any run of characters, '/' included.
 struct DenyComponentsRule {
-  std::vector<ComponentPattern> components;
+  std::vector<ComponentPattern> components;  ///< in file order; the first match names the offender
 };
 
 /// `licenses`: every component's license expression passes the allow/deny lists
 /// (model::LicenseRules: OR needs one acceptable branch, AND all of them).
 struct LicensesRule {
-  model::LicenseRules rules;
+  model::LicenseRules rules;   ///< the allow and deny lists
   bool allow_unknown = false;  ///< `unknown: pass`: components with no usable license pass
 };
 
@@ -85,8 +85,8 @@ struct NtiaRule {
 /// `maxAge`: every SBOM's timestamp is at most this old at Evidence::now (and not in the future
 /// by more than five minutes of clock skew).
 struct MaxAgeRule {
-  std::int64_t seconds = 0;
-  std::string text;  ///< as written ("30d")
+  std::int64_t seconds = 0;  ///< the limit; an SBOM exactly this old passes
+  std::string text;          ///< as written ("30d")
 };
 
 /// One rule of a policy.
@@ -102,8 +102,8 @@ struct Rule {
 
 /// A loaded policy: its rules in file order.
 struct Policy {
-  std::string name;  ///< optional `name`
-  std::vector<Rule> rules;
+  std::string name;         ///< optional `name`
+  std::vector<Rule> rules;  ///< in file order; ids unique
 };
 
 /// The only apiVersion load_policy accepts.
@@ -118,8 +118,8 @@ util::Result<Policy> load_policy(std::string_view yaml, const std::string& path)
 // ---- results ----
 
 enum class Verdict {
-  pass,
-  fail,
+  pass,  ///< checked, nothing wrong
+  fail,  ///< checked, offenders found (or the evidence could not be read)
   skip,  ///< the rule had nothing to check (no SBOM attestation for an SBOM rule)
 };
 /// "pass", "fail", "skip".
@@ -136,9 +136,9 @@ struct Offender {
 
 /// The outcome of one rule.
 struct RuleResult {
-  std::string id;
-  std::string type;
-  std::string description;
+  std::string id;           ///< Rule::id
+  std::string type;         ///< Rule::type()
+  std::string description;  ///< Rule::description
   Verdict verdict = Verdict::skip;
   std::string reason;  ///< one-line summary ("2 of 40 components have unacceptable licenses")
   std::vector<Offender> offenders;
@@ -146,8 +146,8 @@ struct RuleResult {
 
 /// The outcome of a policy: one result per rule, in policy order.
 struct PolicyReport {
-  std::string policy;  ///< Policy::name
-  std::vector<RuleResult> rules;
+  std::string policy;             ///< Policy::name
+  std::vector<RuleResult> rules;  ///< one per rule, in policy order
   /// True when no rule failed (skipped rules do not fail a policy).
   bool passed() const;
   /// A human summary: a header line, then one line per rule and up to `max_offenders` offender lines

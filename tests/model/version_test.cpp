@@ -251,6 +251,33 @@ TEST(CompareVersions, TotalOrderOnOddInputs) {
     expect_total_order(s, odd);
 }
 
+// Found by fuzzing: rpm and dpkg took a NUL byte inside the string for its end, which broke antisymmetry.
+TEST(CompareVersions, NulInsideAVersionIsNotTheEnd) {
+  std::string with_nul(
+      "1.0\0"
+      "2",
+      5);
+  for (auto s : {VersionScheme::rpm, VersionScheme::deb}) {
+    EXPECT_GT(compare_versions(s, with_nul, "1.0"), 0) << to_string(s);
+    EXPECT_LT(compare_versions(s, "1.0", with_nul), 0) << to_string(s);
+  }
+  EXPECT_EQ(compare_versions(VersionScheme::rpm, with_nul, "1.0.2"), 0);  // NUL separates like '.'
+}
+
+// Maven's order is not transitive on some odd strings; those must still sort and round-trip.
+TEST(CompareMaven, IntransitiveCornerStillSortsDeterministically) {
+  EXPECT_LT(compare_versions("maven", "0.0.0-beta1", "0"), 0);
+  EXPECT_LT(compare_versions("maven", "0", "x"), 0);
+  EXPECT_LT(compare_versions("maven", "x", "0.0.0-beta1"), 0);
+  for (const char* text : {"vers:maven/x|0|0.0.0-beta1", "vers:maven/0.0.0-beta1|0|x"}) {
+    auto r = VersionRange::parse(text);
+    ASSERT_TRUE(r.ok()) << text;
+    auto again = VersionRange::parse(r->to_string());
+    ASSERT_TRUE(again.ok()) << r->to_string();
+    EXPECT_EQ(again->to_string(), r->to_string());
+  }
+}
+
 // ---- ranges ----
 
 TEST(VersRange, SpecExamples) {
@@ -333,12 +360,22 @@ TEST(VersRange, SchemesCompareTheirOwnWay) {
   EXPECT_EQ(pypi2->ecosystem(), "pypi");
 }
 
+TEST(VersRange, TooManyConstraints) {
+  std::string text = "vers:npm/";
+  for (int i = 0; i < 1001; ++i) text += "|" + std::to_string(i) + ".0.0";
+  auto r = VersionRange::parse(text);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message,
+            "invalid version range: more than 1000 constraints at offset " + std::to_string(text.rfind('|') + 1));
+}
+
 TEST(VersRange, CanonicalText) {
   EXPECT_EQ(range("vers:npm/<2.0.0|>=1.0.0").to_string(), "vers:npm/>=1.0.0|<2.0.0");
   EXPECT_EQ(range(" vers:npm/ >= 1.0.0 | < 2.0.0 ").to_string(), "vers:npm/>=1.0.0|<2.0.0");
   EXPECT_EQ(range("vers:npm/||1.0.0||").to_string(), "vers:npm/1.0.0");
   EXPECT_EQ(range("vers:generic/1.0%7Cx").to_string(), "vers:generic/1.0%7Cx");
   EXPECT_TRUE(range("vers:generic/1.0%7Cx").contains("1.0|x"));
+  EXPECT_EQ(range("vers:generic/a%20b|c%09d|%3E1").to_string(), "vers:generic/a%20b|c%09d|%3E1");
   EXPECT_EQ(range("vers:all/*").to_string(), "vers:all/*");
   auto r = range("vers:npm/!=1.0.0|<0.5.0");
   ASSERT_EQ(r.alternatives().size(), 1u);
