@@ -45,6 +45,9 @@ DEMO := $(BUILD)/demo
 demo: build
 	$(BUILD)/cmd/purser scan dir:examples/polyglot-app -o cyclonedx-json=demo.cdx.json -o spdx-json=demo.spdx.json -o table
 	$(BUILD)/cmd/purser validate demo.cdx.json demo.spdx.json
+	$(BUILD)/cmd/purser convert demo.cdx.json -o cyclonedx-xml=demo.cdx.xml -o spdx-tag-value=demo.spdx
+	$(BUILD)/cmd/purser validate demo.cdx.xml demo.spdx
+	$(BUILD)/cmd/purser diff demo.cdx.json demo.spdx --fail-on any
 	@mkdir -p $(DEMO) && rm -f $(DEMO)/attestations.intoto.jsonl
 	tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -czf $(DEMO)/polyglot-app.tar.gz examples/polyglot-app
 	$(BUILD)/cmd/purser keygen --no-password --force --out $(DEMO)/demo-key
