@@ -14,6 +14,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "lib/source/source.hpp"
 #include "lib/util/file.hpp"
 #include "lib/util/hash.hpp"
 
@@ -75,15 +76,41 @@ class TarFiles : public MetadataFiles {
       if (r == ARCHIVE_EOF) break;
       if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
         return make_error(ErrorCode::parse, std::string("malformed archive: ") + archive_error_string(a.get()), {path});
-      if (archive_entry_filetype(entry) != AE_IFREG) continue;
+      files->m_compressed = archive_filter_count(a.get()) > 1;
       std::string name = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
       while (name.rfind("./", 0) == 0) name.erase(0, 2);
+      // skopeo and Docker 25+ write "<id>/layer.tar" as a symbolic link to the blob.
+      if (archive_entry_filetype(entry) == AE_IFLNK && archive_entry_symlink(entry)) {
+        std::string target = join_relative(name, archive_entry_symlink(entry));
+        if (!target.empty()) files->m_links[name] = target;
+        continue;
+      }
+      if (archive_entry_filetype(entry) != AE_IFREG) continue;
       auto size = static_cast<std::uint64_t>(archive_entry_size(entry));
+      files->m_members[name] = size;
       if (size > k_max_metadata_file || total + size > k_max_metadata_total) continue;  // layers: not needed here
-      std::string bytes(size, '\0');
-      la_ssize_t n = size == 0 ? 0 : archive_read_data(a.get(), bytes.data(), bytes.size());
-      if (n < 0 || static_cast<std::uint64_t>(n) != size)
-        return make_error(ErrorCode::parse, "truncated archive member: " + name, {path});
+      // Manifests, indexes and configs are JSON; layer blobs (tar, gzip, zstd) never start with '{' or '['.
+      // Peeking at the first block keeps small layers out of memory.
+      const void* block = nullptr;
+      std::size_t block_size = 0;
+      la_int64_t offset = 0;
+      std::string bytes;
+      bool first = true;
+      for (;;) {
+        int d = archive_read_data_block(a.get(), &block, &block_size, &offset);
+        if (d == ARCHIVE_EOF) break;
+        if (d != ARCHIVE_OK || static_cast<std::uint64_t>(offset) != bytes.size())
+          return make_error(ErrorCode::parse, "truncated archive member: " + name, {path});
+        if (first && block_size > 0) {
+          first = false;
+          std::string_view head(static_cast<const char*>(block), block_size);
+          auto at = head.find_first_not_of(" \t\r\n");
+          if (at != std::string_view::npos && head[at] != '{' && head[at] != '[') break;
+          bytes.reserve(size);
+        }
+        bytes.append(static_cast<const char*>(block), block_size);
+      }
+      if (bytes.size() != size) continue;
       total += size;
       files->m_files[name] = std::move(bytes);
     }
@@ -95,9 +122,28 @@ class TarFiles : public MetadataFiles {
     return it->second;
   }
   bool has(const std::string& path) const override { return m_files.count(path) != 0; }
+  bool has_member(const std::string& path) const { return m_members.count(path) != 0; }
+  /// The regular member a name leads to through symbolic link members (a few hops at most); else the name.
+  std::string resolve_member(const std::string& path) const {
+    std::string out = path;
+    for (int hops = 0; hops < 8; ++hops) {
+      auto it = m_links.find(out);
+      if (it == m_links.end()) break;
+      out = it->second;
+    }
+    return out;
+  }
+  std::uint64_t member_size(const std::string& path) const {
+    auto it = m_members.find(path);
+    return it == m_members.end() ? 0 : it->second;
+  }
+  bool compressed() const { return m_compressed; }
 
  private:
   std::map<std::string, std::string> m_files;
+  std::map<std::string, std::uint64_t> m_members;
+  std::map<std::string, std::string> m_links;
+  bool m_compressed = false;
 };
 
 util::Result<json> parse_json(const std::string& bytes, const std::string& where) {
@@ -141,7 +187,10 @@ struct Candidate {
   std::string digest;
   std::string media_type;
   std::string config_digest;
+  std::string platform;  // "os/arch[/variant]" from the index descriptor, when it states one
   bool legacy = false;
+  std::string config_member;               // legacy: where the config is
+  std::vector<std::string> legacy_layers;  // legacy: layer members, bottom first
 };
 
 bool matches(const Candidate& c, std::string_view want) {
@@ -152,53 +201,97 @@ bool matches(const Candidate& c, std::string_view want) {
   return false;
 }
 
-}  // namespace
-
-bool is_image_target(std::string_view target) {
-  return target.rfind("docker-archive:", 0) == 0 || target.rfind("oci-dir:", 0) == 0 ||
-         target.rfind("oci-archive:", 0) == 0;
+std::string platform_of(const json& p) {
+  if (!p.is_object()) return {};
+  std::string os = str(p, "os"), arch = str(p, "architecture"), variant = str(p, "variant");
+  if (os.empty() && arch.empty()) return {};
+  return os + "/" + arch + (variant.empty() ? "" : "/" + variant);
 }
 
-util::Result<ImageRef> resolve_image(std::string_view target, std::string_view image) {
+// "linux/arm64" matches "linux/arm64/v8": a request without a variant accepts any.
+bool platform_matches(std::string_view have, std::string_view want) {
+  if (have == want) return true;
+  return have.size() > want.size() && have.compare(0, want.size(), want) == 0 && have[want.size()] == '/' &&
+         std::count(want.begin(), want.end(), '/') == 1;
+}
+
+// Picks one platform (image-spec image-index.md "platform"): the requested one, else the only one, else
+// linux/amd64. Entries for "unknown/unknown" are attestation manifests (buildx), never images.
+util::Result<std::size_t> pick_platform(const std::vector<std::string>& platforms, std::string_view want,
+                                        const std::string& where) {
+  std::vector<std::size_t> usable;
+  for (std::size_t i = 0; i < platforms.size(); ++i)
+    if (platforms[i] != "unknown/unknown") usable.push_back(i);
+  std::string listed;
+  for (auto i : usable) listed += (listed.empty() ? "" : ", ") + (platforms[i].empty() ? "?" : platforms[i]);
+  if (!want.empty()) {
+    for (auto i : usable)
+      if (platform_matches(platforms[i], want)) return i;
+    return make_error(ErrorCode::usage,
+                      "no image for platform " + std::string(want) + " in " + where + " (found: " + listed + ")");
+  }
+  if (usable.size() == 1) return usable.front();
+  for (auto i : usable)
+    if (platforms[i] == "linux/amd64") return i;
+  return make_error(ErrorCode::usage, "several platforms in " + where + ": choose one of them (" +
+                                          (listed.empty() ? "none" : listed) + ")");
+}
+
+// An opened archive or layout with its candidate images.
+struct Layout {
+  std::string target, path, base;
+  std::unique_ptr<MetadataFiles> files;
+  const TarFiles* tar = nullptr;
+  std::vector<Candidate> candidates;
+
+  util::Error located(util::Error e) const {
+    if (e.location.path.empty()) e.location.path = path;
+    return e;
+  }
+};
+
+util::Result<Layout> open_layout(std::string_view target) {
   auto colon = target.find(':');
   std::string scheme(target.substr(0, colon));
   std::string path(colon == std::string_view::npos ? std::string_view() : target.substr(colon + 1));
   if (!is_image_target(target) || path.empty())
     return make_error(ErrorCode::usage, "not an image target: " + std::string(target) +
                                             " (expected docker-archive:FILE, oci-dir:DIR or oci-archive:FILE)");
-  std::unique_ptr<MetadataFiles> files;
+  Layout out;
+  out.target = std::string(target);
+  out.path = path;
   if (scheme == "oci-dir") {
     std::error_code ec;
     if (!std::filesystem::is_directory(path, ec))
       return make_error(ErrorCode::io, "cannot read image layout: not a directory", {path});
-    files = std::make_unique<DirFiles>(path);
+    out.files = std::make_unique<DirFiles>(path);
   } else {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
       return make_error(ErrorCode::io, "cannot read image archive: no such file", {path});
     auto tar = TarFiles::open(path);
     if (!tar.ok()) return tar.error();
-    files = std::move(*tar);
+    out.tar = tar->get();
+    out.files = std::move(*tar);
   }
-  std::string base = std::filesystem::path(path).filename().string();
-  auto located = [&](util::Error e) {
-    if (e.location.path.empty()) e.location.path = path;
-    return e;
-  };
+  out.base = std::filesystem::path(path).filename().string();
+  const MetadataFiles& files = *out.files;
+  const std::string& base = out.base;
 
   std::vector<Candidate> candidates;
   // Docker's manifest.json gives RepoTags; in Docker 25+ archives it sits beside an OCI index.json.
   std::map<std::string, std::vector<std::string>> tags_by_config;
-  if (files->has("manifest.json")) {
-    auto bytes = files->get("manifest.json");
-    if (!bytes.ok()) return located(bytes.error());
+  if (files.has("manifest.json")) {
+    auto bytes = files.get("manifest.json");
+    if (!bytes.ok()) return out.located(bytes.error());
     auto j = parse_json(*bytes, "manifest.json");
-    if (!j.ok()) return located(j.error());
-    if (!j->is_array()) return located(make_error(ErrorCode::parse, "manifest.json: expected an array"));
+    if (!j.ok()) return out.located(j.error());
+    if (!j->is_array()) return out.located(make_error(ErrorCode::parse, "manifest.json: expected an array"));
     for (std::size_t i = 0; i < j->size(); ++i) {
       const json& m = (*j)[i];
       if (!m.is_object())
-        return located(make_error(ErrorCode::parse, "manifest.json: /" + std::to_string(i) + ": expected an object"));
+        return out.located(
+            make_error(ErrorCode::parse, "manifest.json: /" + std::to_string(i) + ": expected an object"));
       std::string config = str(m, "Config");
       // Older docker save names the config "<hex>.json"; 25+ names it "blobs/sha256/<hex>".
       std::string hex = config;
@@ -206,7 +299,7 @@ util::Result<ImageRef> resolve_image(std::string_view target, std::string_view i
       if (hex.size() > 5 && hex.compare(hex.size() - 5, 5, ".json") == 0) hex.resize(hex.size() - 5);
       std::string config_digest = "sha256:" + hex;
       if (blob_path(config_digest).empty())
-        return located(make_error(
+        return out.located(make_error(
             ErrorCode::parse, "manifest.json: /" + std::to_string(i) + "/Config: not a sha256 blob name: " + config));
       Candidate c;
       c.legacy = true;
@@ -215,45 +308,50 @@ util::Result<ImageRef> resolve_image(std::string_view target, std::string_view i
       if (auto it = m.find("RepoTags"); it != m.end() && it->is_array())
         for (const auto& t : *it)
           if (t.is_string()) c.tags.push_back(t.get<std::string>());
+      if (auto it = m.find("Layers"); it != m.end() && it->is_array())
+        for (const auto& l : *it) c.legacy_layers.push_back(l.is_string() ? l.get<std::string>() : std::string());
       c.name = c.tags.empty() ? base : c.tags.front();
       // The config bytes must match the image ID they are named by.
-      std::string config_path = files->has(config) ? config : blob_path(config_digest);
-      auto cfg = files->get(config_path);
-      if (!cfg.ok()) return located(make_error(ErrorCode::parse, "manifest.json: config " + config + " is missing"));
+      std::string config_path = files.has(config) ? config : blob_path(config_digest);
+      c.config_member = config_path;
+      auto cfg = files.get(config_path);
+      if (!cfg.ok())
+        return out.located(make_error(ErrorCode::parse, "manifest.json: config " + config + " is missing"));
       std::string actual = "sha256:" + util::sha256_hex(*cfg);
       if (actual != config_digest)
-        return located(make_error(ErrorCode::verify,
-                                  "manifest.json: config " + config + " does not match its digest (" + actual + ")"));
+        return out.located(make_error(
+            ErrorCode::verify, "manifest.json: config " + config + " does not match its digest (" + actual + ")"));
       tags_by_config[config_digest] = c.tags;
       candidates.push_back(std::move(c));
     }
   }
 
-  if (files->has("index.json")) {
-    auto bytes = files->get("index.json");
-    if (!bytes.ok()) return located(bytes.error());
+  if (files.has("index.json")) {
+    auto bytes = files.get("index.json");
+    if (!bytes.ok()) return out.located(bytes.error());
     auto j = parse_json(*bytes, "index.json");
-    if (!j.ok()) return located(j.error());
+    if (!j.ok()) return out.located(j.error());
     auto manifests = j->find("manifests");
     if (!j->is_object() || manifests == j->end() || !manifests->is_array())
-      return located(make_error(ErrorCode::parse, "index.json: /manifests: expected an array"));
+      return out.located(make_error(ErrorCode::parse, "index.json: /manifests: expected an array"));
     std::vector<Candidate> oci;
     for (std::size_t i = 0; i < manifests->size(); ++i) {
       const json& d = (*manifests)[i];
       std::string where = "index.json: /manifests/" + std::to_string(i);
-      if (!d.is_object()) return located(make_error(ErrorCode::parse, where + ": expected an object"));
+      if (!d.is_object()) return out.located(make_error(ErrorCode::parse, where + ": expected an object"));
       Candidate c;
       c.digest = str(d, "digest");
       c.media_type = str(d, "mediaType");
-      auto blob = verified_blob(*files, c.digest, where);
-      if (!blob.ok()) return located(blob.error());
+      if (auto p = d.find("platform"); p != d.end()) c.platform = platform_of(*p);
+      auto blob = verified_blob(files, c.digest, where);
+      if (!blob.ok()) return out.located(blob.error());
       if (auto size = d.find("size");
           size != d.end() && size->is_number_unsigned() && size->get<std::uint64_t>() != blob->size())
-        return located(make_error(ErrorCode::verify, where + ": blob " + c.digest + " has " +
-                                                         std::to_string(blob->size()) + " bytes, descriptor says " +
-                                                         std::to_string(size->get<std::uint64_t>())));
+        return out.located(make_error(ErrorCode::verify, where + ": blob " + c.digest + " has " +
+                                                             std::to_string(blob->size()) + " bytes, descriptor says " +
+                                                             std::to_string(size->get<std::uint64_t>())));
       auto manifest = parse_json(*blob, where + ": " + c.digest);
-      if (!manifest.ok()) return located(manifest.error());
+      if (!manifest.ok()) return out.located(manifest.error());
       if (c.media_type.empty()) c.media_type = str(*manifest, "mediaType");
       if (auto cfg = manifest->find("config"); cfg != manifest->end() && cfg->is_object())
         c.config_digest = str(*cfg, "digest");
@@ -280,27 +378,230 @@ util::Result<ImageRef> resolve_image(std::string_view target, std::string_view i
   }
 
   if (candidates.empty())
-    return located(make_error(ErrorCode::parse, "no image found: neither index.json nor manifest.json lists one"));
+    return out.located(make_error(ErrorCode::parse, "no image found: neither index.json nor manifest.json lists one"));
+  out.candidates = std::move(candidates);
+  return out;
+}
+
+// Picks one candidate by name; several entries of one image for different platforms (an index.json that lists
+// platform manifests directly) are told apart by `platform`.
+util::Result<const Candidate*> pick_candidate(const Layout& layout, std::string_view image, std::string_view platform) {
   std::vector<const Candidate*> picked;
-  for (const auto& c : candidates)
+  for (const auto& c : layout.candidates)
     if (matches(c, image)) picked.push_back(&c);
+  bool by_platform = picked.size() > 1;
+  for (const auto* c : picked)
+    if (c->legacy || c->platform.empty() || c->name != picked.front()->name) by_platform = false;
+  if (by_platform) {
+    std::vector<std::string> platforms;
+    for (const auto* c : picked) platforms.push_back(c->platform);
+    auto i = pick_platform(platforms, platform, "index.json");
+    if (!i.ok()) return layout.located(i.error());
+    return picked[*i];
+  }
   if (picked.size() != 1) {
     std::string names;
-    for (const auto& c : candidates) names += (names.empty() ? "" : ", ") + c.name;
+    for (const auto& c : layout.candidates) names += (names.empty() ? "" : ", ") + c.name;
     if (picked.empty())
-      return located(make_error(ErrorCode::usage, "no image named " + std::string(image) + " (found: " + names + ")"));
-    return located(make_error(ErrorCode::usage,
-                              "several images in " + std::string(target) + ": name one of them (" + names + ")"));
+      return layout.located(
+          make_error(ErrorCode::usage, "no image named " + std::string(image) + " (found: " + names + ")"));
+    return layout.located(
+        make_error(ErrorCode::usage, "several images in " + layout.target + ": name one of them (" + names + ")"));
   }
-  const Candidate& c = *picked.front();
+  return picked.front();
+}
+
+bool is_index(const json& j, const std::string& media_type) {
+  return media_type == "application/vnd.oci.image.index.v1+json" ||
+         media_type == "application/vnd.docker.distribution.manifest.list.v2+json" ||
+         (media_type.empty() && j.is_object() && j.contains("manifests") && !j.contains("layers"));
+}
+
+// Fills os/arch/variant, diff_ids and created_by from an image config (image-spec config.md: rootfs.diff_ids,
+// history[].empty_layer).
+util::Status read_config(const std::string& bytes, const std::string& where, ImageInfo& info,
+                         std::vector<std::string>& diff_ids) {
+  auto j = parse_json(bytes, where);
+  if (!j.ok()) return j.error();
+  if (!j->is_object()) return make_error(ErrorCode::parse, where + ": expected an object");
+  info.os = str(*j, "os");
+  info.architecture = str(*j, "architecture");
+  info.variant = str(*j, "variant");
+  if (auto rootfs = j->find("rootfs"); rootfs != j->end() && rootfs->is_object())
+    if (auto ids = rootfs->find("diff_ids"); ids != rootfs->end() && ids->is_array())
+      for (const auto& id : *ids) diff_ids.push_back(id.is_string() ? id.get<std::string>() : std::string());
+  return util::Ok{};
+}
+
+void assign_history(const std::string& bytes, ImageInfo& info) {
+  json j = json::parse(bytes, nullptr, false);
+  if (!j.is_object()) return;
+  auto history = j.find("history");
+  if (history == j.end() || !history->is_array()) return;
+  std::size_t layer = 0;
+  for (const auto& h : *history) {
+    if (!h.is_object()) continue;
+    if (auto e = h.find("empty_layer"); e != h.end() && e->is_boolean() && e->get<bool>()) continue;
+    if (layer >= info.layers.size()) break;
+    info.layers[layer++].created_by = str(h, "created_by");
+  }
+}
+
+ImageRef to_ref(const Layout& layout, const Candidate& c) {
   ImageRef out;
-  out.target = std::string(target);
+  out.target = layout.target;
   out.name = c.name;
   out.tags = c.tags;
   out.digest = c.digest;
   out.media_type = c.media_type;
   out.config_digest = c.config_digest;
   out.digest_is_image_id = c.legacy;
+  return out;
+}
+
+bool blob_present(const Layout& layout, const std::string& member) {
+  if (layout.tar) return layout.tar->has_member(member);
+  std::error_code ec;
+  return std::filesystem::is_regular_file(layout.path + "/" + member, ec);
+}
+
+}  // namespace
+
+bool is_image_target(std::string_view target) {
+  return target.rfind("docker-archive:", 0) == 0 || target.rfind("oci-dir:", 0) == 0 ||
+         target.rfind("oci-archive:", 0) == 0;
+}
+
+util::Result<ImageRef> resolve_image(std::string_view target, std::string_view image) {
+  auto layout = open_layout(target);
+  if (!layout.ok()) return layout.error();
+  auto c = pick_candidate(*layout, image, {});
+  if (!c.ok()) return c.error();
+  return to_ref(*layout, **c);
+}
+
+util::Result<ImageManifest> resolve_image_manifest(std::string_view target, std::string_view image,
+                                                   std::string_view platform) {
+  auto opened = open_layout(target);
+  if (!opened.ok()) return opened.error();
+  const Layout& layout = *opened;
+  auto picked = pick_candidate(layout, image, platform);
+  if (!picked.ok()) return picked.error();
+  const Candidate& c = **picked;
+  const MetadataFiles& files = *layout.files;
+  ImageManifest out;
+  out.path = layout.path;
+  out.directory = layout.tar == nullptr;
+  out.compressed_archive = layout.tar && layout.tar->compressed();
+  ImageInfo& info = out.info;
+  info.ref = to_ref(layout, c);
+  std::string config_bytes;
+  std::vector<std::string> diff_ids;
+
+  if (c.legacy) {
+    // docker save's legacy layout: Layers name uncompressed tars whose sha256 is the config's diff_id.
+    auto cfg = files.get(c.config_member);
+    if (!cfg.ok()) return layout.located(cfg.error());
+    config_bytes = std::move(*cfg);
+    auto st = read_config(config_bytes, "config " + c.config_digest, info, diff_ids);
+    if (!st.ok()) return layout.located(st.error());
+    if (diff_ids.size() != c.legacy_layers.size())
+      return layout.located(make_error(ErrorCode::parse, "manifest.json: " + std::to_string(c.legacy_layers.size()) +
+                                                             " layers but the config lists " +
+                                                             std::to_string(diff_ids.size()) + " diff_ids"));
+    for (std::size_t i = 0; i < c.legacy_layers.size(); ++i) {
+      ImageLayer layer;
+      layer.member = c.legacy_layers[i];
+      while (layer.member.rfind("./", 0) == 0) layer.member.erase(0, 2);
+      if (layout.tar) layer.member = layout.tar->resolve_member(layer.member);
+      layer.digest = diff_ids[i];
+      layer.diff_id = diff_ids[i];
+      layer.media_type = "application/vnd.docker.image.rootfs.diff.tar";
+      if (layout.tar) layer.size = layout.tar->member_size(layer.member);
+      info.layers.push_back(std::move(layer));
+    }
+  } else {
+    // Walk down through image indexes / manifest lists to one platform's manifest (bounded nesting).
+    std::string digest = c.digest, media_type = c.media_type, where = "manifest " + c.digest;
+    json manifest;
+    for (int depth = 0;; ++depth) {
+      auto blob = verified_blob(files, digest, where);
+      if (!blob.ok()) return layout.located(blob.error());
+      auto j = parse_json(*blob, where);
+      if (!j.ok()) return layout.located(j.error());
+      if (media_type.empty()) media_type = str(*j, "mediaType");
+      if (!is_index(*j, media_type)) {
+        manifest = std::move(*j);
+        break;
+      }
+      if (depth >= 4) return layout.located(make_error(ErrorCode::parse, where + ": indexes nested too deeply"));
+      auto list = j->find("manifests");
+      if (list == j->end() || !list->is_array())
+        return layout.located(make_error(ErrorCode::parse, where + ": /manifests: expected an array"));
+      // Only platforms whose manifest is present: docker save keeps just the platforms it has pulled.
+      std::vector<std::string> platforms;
+      std::vector<const json*> descriptors;
+      for (const auto& d : *list) {
+        if (!d.is_object()) continue;
+        std::string member = blob_path(str(d, "digest"));
+        if (member.empty() || !blob_present(layout, member)) continue;
+        auto p = d.find("platform");
+        platforms.push_back(p == d.end() ? std::string() : platform_of(*p));
+        descriptors.push_back(&d);
+      }
+      auto i = pick_platform(platforms, platform, "index " + digest);
+      if (!i.ok()) return layout.located(i.error());
+      digest = str(*descriptors[*i], "digest");
+      media_type = str(*descriptors[*i], "mediaType");
+      where = "manifest " + digest;
+    }
+    info.manifest_digest = digest;
+    auto config = manifest.find("config");
+    if (config == manifest.end() || !config->is_object())
+      return layout.located(make_error(ErrorCode::parse, where + ": /config: expected an object"));
+    info.ref.config_digest = str(*config, "digest");
+    auto cfg = verified_blob(files, info.ref.config_digest, where + ": config");
+    if (!cfg.ok()) return layout.located(cfg.error());
+    if (auto size = config->find("size");
+        size != config->end() && size->is_number_unsigned() && size->get<std::uint64_t>() != cfg->size())
+      return layout.located(make_error(ErrorCode::verify, where + ": config " + info.ref.config_digest + " has " +
+                                                              std::to_string(cfg->size()) + " bytes, manifest says " +
+                                                              std::to_string(size->get<std::uint64_t>())));
+    config_bytes = std::move(*cfg);
+    auto st = read_config(config_bytes, "config " + info.ref.config_digest, info, diff_ids);
+    if (!st.ok()) return layout.located(st.error());
+    auto layers = manifest.find("layers");
+    if (layers == manifest.end() || !layers->is_array())
+      return layout.located(make_error(ErrorCode::parse, where + ": /layers: expected an array"));
+    for (std::size_t i = 0; i < layers->size(); ++i) {
+      const json& d = (*layers)[i];
+      std::string at = where + ": /layers/" + std::to_string(i);
+      if (!d.is_object()) return layout.located(make_error(ErrorCode::parse, at + ": expected an object"));
+      ImageLayer layer;
+      layer.digest = str(d, "digest");
+      layer.media_type = str(d, "mediaType");
+      layer.member = blob_path(layer.digest);
+      if (layer.member.empty())
+        return layout.located(make_error(ErrorCode::parse, at + ": unsupported digest: " + layer.digest));
+      if (auto size = d.find("size"); size != d.end() && size->is_number_unsigned()) {
+        layer.size = size->get<std::uint64_t>();
+        layer.size_declared = true;
+      }
+      if (i < diff_ids.size()) layer.diff_id = diff_ids[i];
+      info.layers.push_back(std::move(layer));
+    }
+  }
+  for (std::size_t i = 0; i < info.layers.size(); ++i)
+    if (!blob_present(layout, info.layers[i].member))
+      return layout.located(make_error(ErrorCode::parse, "layer " + std::to_string(i) + " (" + info.layers[i].digest +
+                                                             "): blob is missing: " + info.layers[i].member));
+  assign_history(config_bytes, info);
+  if (!platform.empty()) {
+    std::string have = info.os + "/" + info.architecture + (info.variant.empty() ? "" : "/" + info.variant);
+    if (!platform_matches(have, platform))
+      return layout.located(make_error(ErrorCode::usage, "no image for platform " + std::string(platform) + " in " +
+                                                             layout.target + " (found: " + have + ")"));
+  }
   return out;
 }
 

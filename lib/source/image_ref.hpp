@@ -3,6 +3,7 @@
 // manifest.json and the OCI layout Docker 25+ adds), an OCI image layout directory or an OCI layout tar.
 // Enough to name the image as an attestation subject; layer reading is the image source's job.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,5 +34,41 @@ bool is_image_target(std::string_view target);
 /// ErrorCode::usage (several images and no `image`, listing them), ErrorCode::verify (a blob whose bytes
 /// do not match its digest).
 util::Result<ImageRef> resolve_image(std::string_view target, std::string_view image = {});
+
+/// One filesystem layer, bottom first.
+struct ImageLayer {
+  std::string digest;          ///< "sha256:<hex>" of the blob as stored (compressed), verified while streaming
+  std::string diff_id;         ///< "sha256:<hex>" of the uncompressed tar, from the image config's rootfs.diff_ids
+  std::string media_type;      ///< as the manifest states it (legacy docker-archive:
+                               ///< "application/vnd.docker.image.rootfs.diff.tar")
+  std::uint64_t size = 0;      ///< blob size in bytes (legacy docker-archive: the archive member's size)
+  bool size_declared = false;  ///< the manifest states `size` (a legacy docker-archive does not)
+  std::string created_by;      ///< the config history entry that made this layer, when recorded
+  std::string member;          ///< where the blob is: its path inside the archive or under the layout directory
+};
+
+/// What the image is, beyond its reference.
+struct ImageInfo {
+  ImageRef ref;                 ///< name, tags, manifest or index digest (ImageRef::digest), config digest
+  std::string manifest_digest;  ///< digest of the platform manifest (differs from ref.digest under an index; empty
+                                ///< for a legacy docker-archive, which stores no manifest blob)
+  std::string os, architecture, variant;  ///< from the config
+  std::vector<ImageLayer> layers;
+};
+
+/// An image resolved down to one platform manifest: what the image source streams.
+struct ImageManifest {
+  ImageInfo info;
+  std::string path;                 ///< the archive file or layout directory on disk
+  bool directory = false;           ///< an OCI layout directory (else a tar archive)
+  bool compressed_archive = false;  ///< the outer tar itself is compressed (no cheap seeking between members)
+};
+
+/// Resolves `target` like resolve_image, then picks the platform under an image index or manifest list (`platform`
+/// "os/arch[/variant]"; empty = the only platform present, else linux/amd64), verifies the manifest and config blobs
+/// and lists the layers. Errors: as resolve_image; ErrorCode::usage when no platform matches or the default is
+/// ambiguous (listing the platforms present); ErrorCode::parse when a layer blob is missing (naming the layer).
+util::Result<ImageManifest> resolve_image_manifest(std::string_view target, std::string_view image,
+                                                   std::string_view platform);
 
 }  // namespace purser::source
