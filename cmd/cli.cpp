@@ -11,7 +11,9 @@
 #include <filesystem>
 
 #include "formats/reader.hpp"
+#include "lib/catalog/image_scan.hpp"
 #include "lib/catalog/scan.hpp"
+#include "lib/source/image.hpp"
 #include "lib/source/image_ref.hpp"
 #include "lib/util/file.hpp"
 
@@ -213,26 +215,79 @@ std::string format_name(const formats::ReadSbom& read) {
 
 }  // namespace
 
+bool is_image(const std::string& target) {
+  if (source::is_image_target(target)) return true;
+  return target != "-" && target.rfind("dir:", 0) != 0 && source::looks_like_image(target);
+}
+
+bool is_scan_target(const std::string& target) {
+  std::error_code ec;
+  return target.rfind("dir:", 0) == 0 || is_image(target) ||
+         (target != "-" && std::filesystem::is_directory(target, ec));
+}
+
+namespace {
+
+// What an image or a root filesystem holds is what its package managers installed: by default such scans run the
+// catalogers tagged "installed" (dpkg, apk, site-packages, node_modules), not lockfile and manifest parsers, whose
+// files there are documentation or leftovers (usr/share/doc/*/requirements.txt). --catalogers overrides.
+std::vector<std::string> installed_catalogers() {
+  std::vector<std::string> ids;
+  for (const auto& c : catalog::registry())
+    if (catalog::has_tag(c, "installed")) ids.emplace_back(c.id);
+  return ids;
+}
+
+bool looks_like_rootfs(const std::string& target) {
+  std::string dir = target.rfind("dir:", 0) == 0 ? target.substr(4) : target;
+  std::error_code ec;
+  for (const char* marker : {"etc/os-release", "usr/lib/os-release", "var/lib/dpkg/status", "lib/apk/db/installed"})
+    if (std::filesystem::exists(std::filesystem::path(dir) / marker, ec)) return true;
+  return false;
+}
+
+}  // namespace
+
+util::Result<model::Document> scan_target(const std::string& target, const ScanSettings& settings) {
+  catalog::ScanOptions options;
+  options.threads = settings.threads;
+  options.select = settings.catalogers;
+  bool image_target = is_image(target);
+  if (options.select.empty() && (image_target || looks_like_rootfs(target))) options.select = installed_catalogers();
+  options.progress = settings.progress;
+  if (image_target) {
+    auto capture = catalog::capture_filter(options.select);
+    if (!capture.ok()) return capture.error();
+    source::ImageOptions image_options;
+    image_options.image = settings.image;
+    image_options.platform = settings.platform;
+    image_options.capture = std::move(*capture);
+    image_options.threads = settings.threads;
+    auto image = source::open_image(target, image_options);
+    if (!image.ok()) return image.error();
+    return catalog::scan_image(**image, std::move(options),
+                               settings.all_layers ? catalog::ImageScope::all_layers : catalog::ImageScope::squashed);
+  }
+  auto src = source::open_source(target, source::DirectoryOptions{settings.excludes, settings.threads});
+  if (!src.ok()) return src.error();
+  return catalog::scan(**src, options);
+}
+
 util::Result<LoadedDocument> load_document(const std::string& target, bool allow_scan, unsigned threads) {
   LoadedDocument out;
   out.label = target == "-" ? std::string("<stdin>") : target;
-  std::error_code ec;
-  bool scan_target = target.rfind("dir:", 0) == 0 || (target != "-" && std::filesystem::is_directory(target, ec));
-  if (allow_scan && source::is_image_target(target))
-    return util::make_error(util::ErrorCode::unsupported,
-                            target + ": image scans are not supported yet: scan the image into an SBOM file first");
-  if (allow_scan && scan_target) {
-    auto src = source::open_source(target, source::DirectoryOptions{{}, threads});
-    if (!src.ok()) return src.error();
-    catalog::ScanOptions options;
-    options.threads = threads;
-    auto doc = catalog::scan(**src, options);
+  bool scannable = is_scan_target(target);
+  if (allow_scan && scannable) {
+    ScanSettings settings;
+    settings.threads = threads;
+    auto doc = scan_target(target, settings);
     if (!doc.ok()) return doc.error();
     out.document = std::move(*doc);
     out.format = "scan";
     return out;
   }
-  if (scan_target) return util::make_error(util::ErrorCode::usage, target + ": expected an SBOM file, not a directory");
+  if (scannable)
+    return util::make_error(util::ErrorCode::usage, target + ": expected an SBOM file, not a directory or an image");
   auto bytes = util::read_file(target);
   if (!bytes.ok()) return bytes.error();
   auto read = formats::read_sbom(*bytes, out.label);

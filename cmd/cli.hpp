@@ -107,6 +107,27 @@ bool write_sbom(const model::Document& doc, const std::string& format, const Out
 /// the table is coloured when it goes to a colour terminal.
 util::Status write_document(const model::Document& doc, const OutputTarget& target, const OutputFlags& flags);
 
+/// How a scan target is scanned (scan, and the targets diff and merge scan themselves).
+struct ScanSettings {
+  std::vector<std::string> excludes;    ///< directory scans only
+  std::vector<std::string> catalogers;  ///< ids or ecosystems; empty = all
+  unsigned threads = 1;
+  std::string image;                                       ///< images: "NAME:TAG" when the archive holds several
+  std::string platform;                                    ///< images: "os/arch[/variant]" under an index
+  bool all_layers = false;                                 ///< images: --scope all-layers
+  std::function<void(std::size_t, std::size_t)> progress;  ///< may be empty
+};
+
+/// True when `target` is an image: docker-archive:, oci-dir:, oci-archive:, or a bare path to a tar or directory
+/// holding an image.
+bool is_image(const std::string& target);
+
+/// True when `target` names something to scan rather than an SBOM file: dir:, an existing directory, or an image.
+bool is_scan_target(const std::string& target);
+
+/// Scans a directory or an image target into a document (metadata.timestamp and tool_version left for the caller).
+util::Result<model::Document> scan_target(const std::string& target, const ScanSettings& settings);
+
 /// A document that diff, merge or convert works on, and how it was obtained.
 struct LoadedDocument {
   model::Document document;  ///< reader or scan diagnostics in document.diagnostics
@@ -114,10 +135,9 @@ struct LoadedDocument {
   std::string format;        ///< "cyclonedx-json 1.6", "spdx-json 2.3", ..., or "scan"
 };
 
-/// Loads OLD/NEW of diff and the inputs of merge and convert. With `allow_scan`, "dir:PATH" or an existing
-/// directory is scanned the way `scan` does (catalog::scan on `threads` threads); image targets
-/// (docker-archive:, oci-dir:, oci-archive:) are ErrorCode::unsupported "<target>: image scans are not supported
-/// yet". Anything else is an SBOM file ('-' = stdin) read with formats::read_sbom; its errors pass through.
+/// Loads OLD/NEW of diff and the inputs of merge and convert. With `allow_scan`, a scan target (is_scan_target) is
+/// scanned the way `scan` does (scan_target on `threads` threads, squashed scope). Anything else is an SBOM file
+/// ('-' = stdin) read with formats::read_sbom; its errors pass through.
 util::Result<LoadedDocument> load_document(const std::string& target, bool allow_scan, unsigned threads);
 
 /// The document timestamp: SOURCE_DATE_EPOCH when set (ErrorCode::usage if malformed), else now.

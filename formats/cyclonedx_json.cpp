@@ -181,7 +181,25 @@ void write_metadata(detail::JsonWriter& w, const CdxContext& ctx, std::string_vi
   w.key("component");
   w.begin_object();
   write_identity(w, ctx, 0);
+  // The root's own digests and facts (an image: manifest digest, config digest, layers).
+  if (!doc.root.hashes.empty()) {
+    w.key("hashes");
+    w.begin_array();
+    for (const auto& h : doc.root.hashes) {
+      w.begin_object();
+      w.member("alg", h.algorithm);
+      w.member("content", h.value);
+      w.end_object();
+    }
+    w.end_array();
+  }
   if (!doc.root.purl.empty()) w.member("purl", doc.root.purl);
+  if (!doc.root.properties.empty()) {
+    w.key("properties");
+    w.begin_array();
+    for (const auto& prop : doc.root.properties) write_property(w, prop.name, prop.value);
+    w.end_array();
+  }
   w.end_object();
   if (!md.source_target.empty() || !doc.diagnostics.empty()) {
     w.key("properties");

@@ -327,7 +327,22 @@ void write_metadata(XmlWriter& w, const CdxContext& ctx, std::string_view timest
     w.end();
   }
   start_component(w, ctx, 0);
+  if (!doc.root.hashes.empty()) {  // the root's own digests and facts (an image: manifest, config, layers)
+    w.start("hashes");
+    for (const auto& h : doc.root.hashes) {
+      w.start("hash");
+      w.attribute("alg", h.algorithm);
+      w.text(h.value);
+      w.end();
+    }
+    w.end();
+  }
   if (!doc.root.purl.empty()) w.leaf("purl", doc.root.purl);
+  if (!doc.root.properties.empty()) {
+    w.start("properties");
+    for (const auto& prop : doc.root.properties) write_property(w, prop.name, prop.value);
+    w.end();
+  }
   w.end();
   if (!md.source_target.empty() || !doc.diagnostics.empty()) {
     w.start("properties");

@@ -17,6 +17,8 @@ namespace purser::catalog {
 struct Requirement {
   std::string key;
   bool optional = false;  ///< an unresolved optional requirement is not worth a diagnostic
+  /// Keys tried in order when `key` is not provided (Node's lookup up the node_modules chain).
+  std::vector<std::string> fallbacks = {};
 };
 
 /// One package found by a parser, plus its resolution keys.
@@ -25,12 +27,20 @@ struct Entry {
   std::vector<std::string> provides;  ///< keys other entries' requirements may name
   std::vector<Requirement> needs;     ///< keys this entry depends on (requirements)
   bool root = false;                  ///< a project/workspace root of this artifact
+  /// Source-relative paths the package manager records as installed by this package (dpkg info/*.list, apk R:,
+  /// Python RECORD), '/'-separated without a leading '/'. A language package found in a file an OS package owns is
+  /// the OS package's, and is not reported a second time.
+  std::vector<std::string> owned_files = {};
 };
 
 /// What a parser returns: never throws, reports problems as located diagnostics.
 struct ParseResult {
   std::vector<Entry> entries;
   std::vector<util::Diagnostic> diagnostics;
+  /// Empty: provides/needs resolve within this artifact only (a lockfile). Otherwise they resolve across every
+  /// artifact of the scan with the same link scope (installed packages: one METADATA or package.json per package,
+  /// e.g. "python:usr/lib/python3/dist-packages" or "npm-installed"), once all artifacts are in.
+  std::string link_scope = {};
 };
 
 /// Gives parsers access to related files of the same source (go.sum beside go.mod,
@@ -61,6 +71,9 @@ struct Cataloger {
   std::vector<std::string_view> globs;  ///< path globs, see util::glob_match
   std::string_view description;
   ParseFn parse = nullptr;
+  /// Files the parser reads through the FileResolver but that are not artifacts of their own (dpkg info/*.list,
+  /// etc/os-release, Python RECORD): image sources capture them too.
+  std::vector<std::string_view> aux_globs = {};
 };
 
 /// Every cataloger, in registry order (lib/catalog/registry.cpp).

@@ -2,9 +2,14 @@
 
 #include "lib/catalog/cataloger.hpp"
 #include "lib/catalog/go/go_mod.hpp"
+#include "lib/catalog/npm/installed.hpp"
 #include "lib/catalog/npm/package_lock.hpp"
 #include "lib/catalog/npm/pnpm_lock.hpp"
 #include "lib/catalog/npm/yarn_lock.hpp"
+#include "lib/catalog/os/apk.hpp"
+#include "lib/catalog/os/dpkg.hpp"
+#include "lib/catalog/os/os_release.hpp"
+#include "lib/catalog/python/installed.hpp"
 #include "lib/catalog/python/pipfile_lock.hpp"
 #include "lib/catalog/python/poetry_lock.hpp"
 #include "lib/catalog/python/requirements.hpp"
@@ -26,6 +31,11 @@ const std::vector<Cataloger>& registry() {
              &python::uv_lock_cataloger(),
              &go::go_mod_cataloger(),
              &rust::cargo_lock_cataloger(),
+             &python::installed_cataloger(),
+             &npm::installed_cataloger(),
+             &os::os_release_cataloger(),
+             &os::dpkg_status_cataloger(),
+             &os::apk_installed_cataloger(),
          })
       out.push_back(*c);
     return out;

@@ -99,7 +99,23 @@ void Assembler::add(ParseResult result) {
     else if (pos[i] != k_root)
       merge_into(doc.packages[it->second], std::move(pkg));
   }
-  // Resolve within the artifact: key -> position.
+  if (!result.link_scope.empty()) {  // resolved across artifacts in finish()
+    auto& scope = m_scopes[result.link_scope];
+    for (std::size_t i = 0; i < n; ++i) {
+      auto& e = result.entries[i];
+      for (auto& key : e.provides) scope.provided.emplace(std::move(key), pos[i]);
+      for (auto& req : e.needs) {
+        std::vector<std::string> keys;
+        keys.reserve(1 + req.fallbacks.size());
+        keys.push_back(std::move(req.key));
+        for (auto& f : req.fallbacks) keys.push_back(std::move(f));
+        scope.needs.push_back({pos[i], std::move(keys)});
+      }
+      scope.members.push_back(pos[i]);
+    }
+    return;
+  }
+  // Resolve within the artifact: key -> position (a requirement's fallbacks in order).
   std::unordered_map<std::string_view, std::uint32_t> provided;
   for (std::size_t i = 0; i < n; ++i)
     for (const auto& key : result.entries[i].provides) provided.emplace(key, pos[i]);
@@ -110,6 +126,8 @@ void Assembler::add(ParseResult result) {
     any_root = any_root || e.root;
     for (const auto& req : e.needs) {
       auto it = provided.find(req.key);
+      for (std::size_t f = 0; it == provided.end() && f < req.fallbacks.size(); ++f)
+        it = provided.find(req.fallbacks[f]);
       if (it == provided.end() || it->second == pos[i]) continue;
       m_edges.insert(std::uint64_t(pos[i]) << 32 | it->second);
       has_incoming.insert(it->second);
@@ -124,6 +142,25 @@ void Assembler::add(ParseResult result) {
 }
 
 void Assembler::finish() {
+  // Installed packages (one artifact each) link across artifacts of the same scope; what nothing in the scope
+  // requires hangs off the document root.
+  for (auto& [name, scope] : m_scopes) {
+    std::unordered_set<std::uint32_t> has_incoming;
+    for (const auto& [from, keys] : scope.needs) {
+      for (const auto& key : keys) {
+        auto it = scope.provided.find(key);
+        if (it == scope.provided.end()) continue;
+        if (it->second != from) {
+          m_edges.insert(std::uint64_t(from) << 32 | it->second);
+          has_incoming.insert(it->second);
+        }
+        break;
+      }
+    }
+    for (std::uint32_t p : scope.members)
+      if (p != k_root && !has_incoming.count(p)) m_edges.insert(std::uint64_t(k_root) << 32 | p);
+  }
+  m_scopes.clear();
   std::vector<std::string> refs;
   refs.reserve(m_doc.packages.size());
   for (const auto& p : m_doc.packages) refs.push_back(p.ref());
@@ -149,77 +186,146 @@ void assemble(model::Document& doc, std::vector<ParseResult> results) {
   assembler.finish();
 }
 
-util::Result<model::Document> scan(source::Source& src, const ScanOptions& options) {
+util::Result<std::vector<const Cataloger*>> select_catalogers(const std::vector<std::string>& select) {
   std::vector<const Cataloger*> active;
   for (const auto& c : registry()) {
-    bool on = options.select.empty();
-    for (const auto& s : options.select)
+    bool on = select.empty();
+    for (const auto& s : select)
       if (s == c.id || s == c.ecosystem) on = true;
     if (on) active.push_back(&c);
   }
-  for (const auto& s : options.select) {
+  for (const auto& s : select) {
     bool known = std::any_of(registry().begin(), registry().end(),
                              [&](const Cataloger& c) { return s == c.id || s == c.ecosystem; });
     if (!known) return make_error(ErrorCode::usage, "unknown cataloger: " + s + " (see 'purser catalogers')");
   }
+  return active;
+}
+
+bool has_tag(const Cataloger& c, std::string_view tag) {
+  return std::find(c.tags.begin(), c.tags.end(), tag) != c.tags.end();
+}
+
+bool cataloger_matches(const Cataloger& c, std::string_view path) {
+  return std::any_of(c.globs.begin(), c.globs.end(), [&](std::string_view g) { return util::glob_match(g, path); });
+}
+
+namespace {
+
+bool is_os_package(const model::Package& p) {
+  if (p.type == model::ComponentType::operating_system) return false;
+  for (auto id : util::split(p.found_by, ','))
+    for (const auto& c : registry())
+      if (c.id == id && has_tag(c, "os")) return true;
+  return false;
+}
+
+// A root filesystem's packages belong to its operating system: the root contains the OS component, the OS contains
+// every package its package database lists, and those packages no longer hang off the root directly.
+void attach_os_packages(model::Document& doc) {
+  std::string os_ref;
+  for (const auto& p : doc.packages)
+    if (p.type == model::ComponentType::operating_system) {
+      os_ref = p.ref();
+      break;
+    }
+  if (os_ref.empty()) return;
+  std::unordered_set<std::string> os_packages;
+  for (const auto& p : doc.packages)
+    if (is_os_package(p)) os_packages.insert(p.ref());
+  const std::string root_ref = doc.root.ref();
+  std::vector<model::Relationship> edges;
+  edges.reserve(doc.relationships.size() + os_packages.size() + 1);
+  for (auto& r : doc.relationships) {
+    if (r.from == root_ref && (os_packages.count(r.to) || r.to == os_ref)) continue;
+    edges.push_back(std::move(r));
+  }
+  edges.push_back({root_ref, os_ref, model::RelationshipKind::contains});
+  for (const auto& ref : os_packages) edges.push_back({os_ref, ref, model::RelationshipKind::contains});
+  doc.relationships = std::move(edges);
+  doc.normalize();
+}
+
+}  // namespace
+
+util::Result<model::Document> scan(source::Source& src, const ScanOptions& options) {
+  auto selected = select_catalogers(options.select);
+  if (!selected.ok()) return selected.error();
+  const std::vector<const Cataloger*>& active = *selected;
 
   model::Document doc;
-  doc.root.name = src.name();
-  doc.root.ecosystem = "directory";
-  doc.root.type = model::ComponentType::application;
+  if (options.root.name.empty()) {
+    doc.root.name = src.name();
+    doc.root.ecosystem = "directory";
+    doc.root.type = model::ComponentType::application;
+  } else {
+    doc.root = options.root;
+  }
   doc.metadata.source_target = src.target();
 
-  auto matches = [&](std::string_view path, const Cataloger& c) {
-    return std::any_of(c.globs.begin(), c.globs.end(), [&](std::string_view g) { return util::glob_match(g, path); });
-  };
   auto files = src.files(
       [&](std::string_view path) {
-        return std::any_of(active.begin(), active.end(), [&](const Cataloger* c) { return matches(path, *c); });
+        return std::any_of(active.begin(), active.end(),
+                           [&](const Cataloger* c) { return cataloger_matches(*c, path); });
       },
       doc.diagnostics);
 
-  // One job per (file, cataloger) pair.
-  std::vector<std::pair<const source::FileEntry*, const Cataloger*>> jobs;
+  // One job per (file, cataloger) pair. OS package databases go first: the files they record as installed are
+  // theirs, and an installed language package found in such a file (a deb-shipped Python module) is not reported a
+  // second time.
+  std::vector<std::pair<const source::FileEntry*, const Cataloger*>> os_jobs, jobs;
   for (const auto& f : files)
     for (const auto* c : active)
-      if (matches(f.path, *c)) jobs.emplace_back(&f, c);
+      if (cataloger_matches(*c, f.path)) (has_tag(*c, "os") ? os_jobs : jobs).emplace_back(&f, c);
 
-  // Jobs run in path order on all threads; results are merged in that same order as
-  // soon as they are ready (an ordered reduction), so the merge is deterministic and
-  // only the few results finished out of order are ever held in memory.
-  std::vector<std::optional<ParseResult>> pending(jobs.size());
-  std::size_t cursor = 0;
-  std::mutex merge_mu;
   Assembler assembler(doc);
   SourceResolver resolver(src, options.max_file_bytes);
+  std::unordered_set<std::string> owned;
   std::atomic<std::size_t> done{0};
-  util::parallel_for(jobs.size(), options.threads, [&](std::size_t i) {
-    const auto& [file, cat] = jobs[i];
-    ParseResult out;
-    {  // the file's bytes are released before the merge: a 200 MB lockfile need not wait
-      auto bytes = src.read(file->path, options.max_file_bytes);
-      if (!bytes.ok()) {
-        out.diagnostics.push_back({util::Severity::error, bytes.error().message, {file->path}});
-      } else {
-        out = cat->parse(*bytes, file->path, resolver);
+  const std::size_t total = os_jobs.size() + jobs.size();
+  // Jobs run in path order on all threads; results are merged in that same order as soon as they are ready (an
+  // ordered reduction), so the merge is deterministic and only the few results finished out of order are held.
+  auto run = [&](const std::vector<std::pair<const source::FileEntry*, const Cataloger*>>& list, bool os_phase) {
+    std::vector<std::optional<ParseResult>> pending(list.size());
+    std::size_t cursor = 0;
+    std::mutex merge_mu;
+    util::parallel_for(list.size(), options.threads, [&](std::size_t i) {
+      const auto& [file, cat] = list[i];
+      ParseResult out;
+      if (!os_phase && has_tag(*cat, "installed") && owned.count(file->path)) {
+        // owned by an OS package: nothing to parse
+      } else {  // the file's bytes are released before the merge: a 200 MB lockfile need not wait
+        auto bytes = src.read(file->path, options.max_file_bytes);
+        if (!bytes.ok()) {
+          out.diagnostics.push_back({util::Severity::error, bytes.error().message, {file->path}});
+        } else {
+          out = cat->parse(*bytes, file->path, resolver);
+        }
       }
-    }
-    for (auto& e : out.entries) {
-      e.package.found_by = std::string(cat->id);
-      if (e.package.locations.empty()) e.package.locations.push_back({file->path});
-    }
-    {
-      std::lock_guard lock(merge_mu);
-      pending[i] = std::move(out);
-      while (cursor < pending.size() && pending[cursor]) {
-        assembler.add(std::move(*pending[cursor]));
-        pending[cursor].reset();
-        ++cursor;
+      for (auto& e : out.entries) {
+        e.package.found_by = std::string(cat->id);
+        if (e.package.locations.empty()) e.package.locations.push_back({file->path});
       }
-    }
-    if (options.progress) options.progress(done.fetch_add(1) + 1, jobs.size());
-  });
+      {
+        std::lock_guard lock(merge_mu);
+        pending[i] = std::move(out);
+        while (cursor < pending.size() && pending[cursor]) {
+          if (os_phase)
+            for (auto& e : pending[cursor]->entries)
+              for (auto& f : e.owned_files) owned.insert(std::move(f));
+          assembler.add(std::move(*pending[cursor]));
+          pending[cursor].reset();
+          ++cursor;
+        }
+      }
+      if (options.progress) options.progress(done.fetch_add(1) + 1, total);
+    });
+  };
+  run(os_jobs, true);
+  run(jobs, false);
+  if (options.before_finish) options.before_finish(assembler, doc, active);
   assembler.finish();
+  attach_os_packages(doc);
   return doc;
 }
 

@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -15,13 +17,30 @@
 
 namespace purser::catalog {
 
+class Assembler;
+
 struct ScanOptions {
   unsigned threads = 1;
+  /// The root component; empty name = named after the source, as a directory (an application).
+  model::Package root;
+  /// Called after the last artifact and before Assembler::finish (image scans add earlier layers' packages here).
+  std::function<void(Assembler&, const model::Document& so_far, const std::vector<const Cataloger*>& active)>
+      before_finish;
   std::vector<std::string> select;  ///< cataloger ids or ecosystems to run; empty = all
   std::uint64_t max_file_bytes = k_max_file_bytes;
   /// Called from worker threads with (files done, files total); may be empty.
   std::function<void(std::size_t, std::size_t)> progress;
 };
+
+/// The registry entries `select` names (ids or ecosystems; empty = all), in registry order.
+/// ErrorCode::usage for a name no cataloger has.
+util::Result<std::vector<const Cataloger*>> select_catalogers(const std::vector<std::string>& select);
+
+/// True when one of the cataloger's path globs matches `path`.
+bool cataloger_matches(const Cataloger& c, std::string_view path);
+
+/// True when the cataloger carries `tag` ("os", "installed", ...).
+bool has_tag(const Cataloger& c, std::string_view tag);
 
 /// Scans `source` into a normalised document (metadata left for the caller to fill).
 /// Per-file problems become diagnostics; only a bad `select` fails (ErrorCode::usage).
@@ -45,6 +64,12 @@ class Assembler {
   model::Document& m_doc;
   std::unordered_map<std::string, std::uint32_t> m_index;  // ref -> position in m_doc.packages
   std::unordered_set<std::uint64_t> m_edges;               // (from << 32 | to) package positions
+  struct LinkScope {                                       // ParseResult::link_scope, resolved in finish()
+    std::unordered_map<std::string, std::uint32_t> provided;
+    std::vector<std::pair<std::uint32_t, std::vector<std::string>>> needs;  // (from, key then fallbacks)
+    std::vector<std::uint32_t> members;
+  };
+  std::map<std::string, LinkScope> m_scopes;
   std::string m_root_ref;
 };
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -104,6 +105,66 @@ TEST(Assemble, KeepsDiagnostics) {
   catalog::assemble(doc, {r});
   ASSERT_EQ(doc.diagnostics.size(), 1u);
   EXPECT_EQ(doc.diagnostics[0].to_string(), "a.json:3: invalid json: x");
+}
+
+TEST(Assemble, LinkScopeResolvesAcrossArtifacts) {
+  // Installed packages: one artifact per package; edges resolve across artifacts of one scope at finish().
+  auto one = [](Entry e, const std::string& scope) {
+    ParseResult r;
+    r.link_scope = scope;
+    r.entries.push_back(std::move(e));
+    return r;
+  };
+  auto doc = fresh();
+  catalog::assemble(doc, {one(entry("app", "1", {"lib"}), "site-a"), one(entry("lib", "2"), "site-a"),
+                          one(entry("other", "3", {"lib"}), "site-b")});
+  std::vector<model::Relationship> expected = {
+      {"directory:proj", "pkg:npm/app@1", model::RelationshipKind::depends_on},
+      {"directory:proj", "pkg:npm/other@3", model::RelationshipKind::depends_on},
+      {"pkg:npm/app@1", "pkg:npm/lib@2", model::RelationshipKind::depends_on},
+  };
+  EXPECT_EQ(doc.relationships, expected);  // "other" is in another scope: its need stays unresolved
+  EXPECT_TRUE(doc.orphans().empty());
+}
+
+TEST(Assemble, RequirementFallbacksAreTriedInOrder) {
+  // Node's lookup: the nearest node_modules first, then each ancestor's.
+  auto installed = [](const std::string& name, const std::string& version, const std::string& dir) {
+    Entry e = entry(name, version);
+    e.provides = {dir};
+    return e;
+  };
+  Entry app = installed("app", "1", "node_modules/app");
+  app.needs = {{"node_modules/app/node_modules/dep", false, {"node_modules/dep"}}};
+  Entry tool = installed("tool", "1", "node_modules/tool");
+  tool.needs = {{"node_modules/tool/node_modules/dep", false, {"node_modules/dep"}}};
+  ParseResult a, b, c, d;
+  for (auto* r : {&a, &b, &c, &d}) r->link_scope = "npm-installed";
+  a.entries = {app};
+  b.entries = {installed("dep", "2.0.0", "node_modules/app/node_modules/dep")};
+  c.entries = {installed("dep", "1.0.0", "node_modules/dep")};
+  d.entries = {tool};
+  auto doc = fresh();
+  catalog::assemble(doc, {a, b, c, d});
+  std::vector<model::Relationship> expected = {
+      {"directory:proj", "pkg:npm/app@1", model::RelationshipKind::depends_on},
+      {"directory:proj", "pkg:npm/tool@1", model::RelationshipKind::depends_on},
+      {"pkg:npm/app@1", "pkg:npm/dep@2.0.0", model::RelationshipKind::depends_on},
+      {"pkg:npm/tool@1", "pkg:npm/dep@1.0.0", model::RelationshipKind::depends_on},
+  };
+  EXPECT_EQ(doc.relationships, expected);
+}
+
+TEST(Assemble, FallbacksWorkWithinOneArtifactToo) {
+  ParseResult r;
+  Entry app = entry("app", "1", {}, true);
+  app.needs = {{"absent", false, {"also-absent", "b"}}};
+  r.entries = {app, entry("b", "1")};
+  auto doc = fresh();
+  catalog::assemble(doc, {r});
+  EXPECT_NE(std::find(doc.relationships.begin(), doc.relationships.end(),
+                      model::Relationship{"pkg:npm/app@1", "pkg:npm/b@1", model::RelationshipKind::depends_on}),
+            doc.relationships.end());
 }
 
 TEST(Registry, IdsAreUniqueAndWellFormed) {

@@ -114,11 +114,9 @@ TEST_F(Cli, DiffInputErrors) {
   auto neither = purser("diff " + k_old + " " + tmp + "/notsbom.json");
   EXPECT_EQ(neither.code, 3);
   EXPECT_NE(neither.err.find("purser: error: "), std::string::npos);
-  auto image = purser("diff docker-archive:v1.tar docker-archive:v2.tar");
+  auto image = purser("diff docker-archive:" + tmp + "/v1.tar " + k_new);
   EXPECT_EQ(image.code, 3);
-  EXPECT_EQ(image.err,
-            "purser: error: docker-archive:v1.tar: image scans are not supported yet: scan the image into an SBOM "
-            "file first\n");
+  EXPECT_NE(image.err.find("v1.tar"), std::string::npos) << image.err;  // the missing image is named
 }
 
 TEST_F(Cli, DiffReadsStdinAndScansDirectories) {
