@@ -16,6 +16,7 @@
 #include "lib/source/image.hpp"
 #include "lib/source/image_ref.hpp"
 #include "lib/util/file.hpp"
+#include "lib/util/glob.hpp"
 
 namespace purser::cmd {
 
@@ -261,12 +262,36 @@ util::Result<model::Document> scan_target(const std::string& target, const ScanS
     source::ImageOptions image_options;
     image_options.image = settings.image;
     image_options.platform = settings.platform;
-    image_options.capture = std::move(*capture);
+    if (!settings.excludes.empty()) {
+      // --exclude as for directories: a glob matching the path or one of its parent directories skips it.
+      options.exclude = [globs = settings.excludes](std::string_view path) {
+        for (std::size_t end = path.find('/');; end = path.find('/', end + 1)) {
+          std::string_view prefix = path.substr(0, end);
+          for (const auto& g : globs)
+            if (util::glob_match(g, prefix)) return true;
+          if (end == std::string_view::npos) return false;
+        }
+      };
+      image_options.capture = [capture = std::move(*capture), exclude = options.exclude](std::string_view path) {
+        return capture(path) && !exclude(path);
+      };
+    } else {
+      image_options.capture = std::move(*capture);
+    }
     image_options.threads = settings.threads;
+    // A blob that does not match its digest leaves nothing to inventory: for scan and diff that is an operational
+    // failure (exit 3), not a verification finding (exit 1, which diff --fail-on also means).
+    auto unreadable = [](util::Error e) {
+      if (e.code == util::ErrorCode::verify) e.code = util::ErrorCode::parse;
+      return e;
+    };
     auto image = source::open_image(target, image_options);
-    if (!image.ok()) return image.error();
-    return catalog::scan_image(**image, std::move(options),
-                               settings.all_layers ? catalog::ImageScope::all_layers : catalog::ImageScope::squashed);
+    if (!image.ok()) return unreadable(image.error());
+    auto doc =
+        catalog::scan_image(**image, std::move(options),
+                            settings.all_layers ? catalog::ImageScope::all_layers : catalog::ImageScope::squashed);
+    if (!doc.ok()) return unreadable(doc.error());
+    return doc;
   }
   auto src = source::open_source(target, source::DirectoryOptions{settings.excludes, settings.threads});
   if (!src.ok()) return src.error();

@@ -11,7 +11,9 @@
 //   never grants more than the document states. Compound expressions are parenthesised; free-text names become
 //   LicenseRef-<name> so the result stays one valid SPDX expression. When 1.6 acknowledgements are present,
 //   "declared" entries win over "concluded" ones.
-// - scope "excluded" is dev (not shipped); properties the purser writer uses for fields CycloneDX lacks
+// - scope "excluded" is dev (not shipped), and so is a component with the taxonomy property
+//   "cdx:npm:package:development" = "true" (npm sbom marks dev dependencies that way, with scope "required");
+//   properties the purser writer uses for fields CycloneDX lacks
 //   (purser:scope, purser:found-by, purser:location, purser:download-url, purser:hash) are decoded back.
 
 #include <algorithm>
@@ -130,6 +132,10 @@ bool cdx_package(CdxComponent& c, bool is_root, model::Package& p, std::vector<C
     if (*c.scope == "optional") p.scope = model::Scope::optional;
     if (*c.scope == "excluded") p.scope = model::Scope::dev;
   }
+  // CycloneDX property taxonomy (cyclonedx-property-taxonomy, cdx/npm.md): "cdx:npm:package:development" = "true"
+  // marks a development dependency. npm sbom writes it next to scope "required", so it wins over the scope.
+  for (const auto& prop : c.properties)
+    if (prop.name == "cdx:npm:package:development" && prop.value == "true") p.scope = model::Scope::dev;
   // definitions/hash: {alg, content}; the model uses the CycloneDX algorithm names and lower-case hex.
   for (auto& h : c.hashes) {
     model::Hash hash{std::move(h.algorithm), util::to_lower(h.value)};

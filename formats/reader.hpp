@@ -39,8 +39,9 @@ struct ReadSbom {
 /// - CycloneDX group joins the name with '/' as a PURL joins namespace and name ("@types" + "node" →
 ///   "@types/node"). Nested components are flattened, each with a contains edge from its parent. dependsOn →
 ///   depends_on (refs resolve by bom-ref, then by PURL); edges to services are dropped silently. scope "excluded"
-///   → dev. Several licences → joined with AND (the list's meaning is unspecified; AND never grants more), free-text
-///   names among them becoming LicenseRef-<name>; 1.6 "declared" acknowledgements win over "concluded".
+///   → dev, as does the taxonomy property cdx:npm:package:development = "true" (npm sbom's dev mark). Several
+///   licences → joined with AND (the list's meaning is unspecified; AND never grants more), free-text names among
+///   them becoming LicenseRef-<name>; 1.6 "declared" acknowledgements win over "concluded".
 ///   Component types the model lacks → library plus property purser:cyclonedx:type; a CPE without a PURL →
 ///   property purser:cpe; externalReferences "distribution" → download_url.
 /// - SPDX licence: licenseDeclared, else licenseConcluded; NOASSERTION/NONE → empty. Supplier and creators drop
@@ -55,8 +56,8 @@ struct ReadSbom {
 ///   "Person:"/"Organization:" creators; tool_name/tool_version from the first tool; source_target from the purser
 ///   property (CycloneDX) or the document name (SPDX).
 /// - Fields the purser writers carry as properties (purser:scope, purser:found-by, purser:location,
-///   purser:download-url, purser:hash; SPDX: "purser:…=…" comment lines and "found in: …" sourceInfo) are read
-///   back, so write → read → write reproduces the same bytes.
+///   purser:download-url, purser:hash; SPDX: a comment of "name=value" lines with at least one "purser:…" name,
+///   and "found in: …" sourceInfo) are read back, so write → read → write reproduces the same bytes.
 ///
 /// Reading streams: only the members used are materialised, one component at a time, so memory is the input plus
 /// the resulting model (a 130 MB, 50,000-component CycloneDX document: about 1 s, 320 MB peak with the input).

@@ -224,20 +224,24 @@ struct SpdxCollector::State {
     if (auto purpose = text(pk, "primaryPackagePurpose", at, off)) {
       if (!purpose_type(*purpose, p.type)) p.add_property("purser:spdx:purpose", std::string(*purpose));
     }
-    // §7.22 comment: the purser writer keeps typed properties there as "name=value" lines; any other comment is
-    // prose and is not read.
+    // §7.22 comment: the purser writer keeps scope, cataloger and every typed property there as "name=value" lines
+    // (also foreign ones such as "cdx:npm:package:development=true"); a comment is read as such when every line is
+    // "name=value" with a name free of blanks and at least one name is purser's. Any other comment is prose and is
+    // not read.
     if (auto comment = text(pk, "comment", at, off)) {
       std::vector<model::Property> props;
-      bool ours = !comment->empty();
+      bool ours = !comment->empty(), any_purser = false;
       for (auto part : util::split(*comment, '\n')) {
         std::size_t eq = part.find('=');
-        if (part.substr(0, 7) != "purser:" || eq == std::string_view::npos) {
+        std::string_view key = part.substr(0, eq);
+        if (eq == std::string_view::npos || key.empty() || key.find_first_of(" \t\r") != std::string_view::npos) {
           ours = false;
           break;
         }
-        props.push_back({std::string(part.substr(0, eq)), std::string(part.substr(eq + 1))});
+        any_purser = any_purser || key.substr(0, 7) == "purser:";
+        props.push_back({std::string(key), std::string(part.substr(eq + 1))});
       }
-      if (ours)
+      if (ours && any_purser)
         for (auto& prop : props) p.add_property(std::move(prop.name), std::move(prop.value));
     }
     // §7.12 sourceInfo: the purser writer lists where a package was found as "found in: a:1, b".

@@ -31,6 +31,9 @@ struct Entry {
   /// Python RECORD), '/'-separated without a leading '/'. A language package found in a file an OS package owns is
   /// the OS package's, and is not reported a second time.
   std::vector<std::string> owned_files = {};
+  /// False when the parser cannot tell dev from runtime (an installed package.json): when another artifact finds the
+  /// same package, its scope wins. The scan driver sets this for catalogers tagged "installed".
+  bool scope_known = true;
 };
 
 /// What a parser returns: never throws, reports problems as located diagnostics.

@@ -73,7 +73,10 @@ model::Package image_root(const source::ImageInfo& info) {
     if (!info.ref.digest_is_image_id && digest.rfind("sha256:", 0) == 0)
       root.hashes.push_back({"SHA-256", digest.substr(7)});
   }
-  root.add_property("purser:image:manifest_digest", info.manifest_digest.empty() ? digest : info.manifest_digest);
+  // A pre-25 `docker save` archive has no manifest blob: its reference digest is the image id (the config digest,
+  // recorded below), which must not be passed off as a manifest digest.
+  std::string manifest = info.manifest_digest.empty() && !info.ref.digest_is_image_id ? digest : info.manifest_digest;
+  if (!manifest.empty()) root.add_property("purser:image:manifest_digest", manifest);
   if (!info.manifest_digest.empty() && info.manifest_digest != digest)
     root.add_property("purser:image:index_digest", digest);
   if (!info.ref.config_digest.empty()) root.add_property("purser:image:config_digest", info.ref.config_digest);
@@ -220,6 +223,7 @@ util::Result<model::Document> scan_image(source::ImageSource& image, ScanOptions
       std::unordered_set<std::string> seen;
       for (const auto& p : so_far.packages) seen.insert(p.ref());
       for (const auto& path : image.captured_paths()) {
+        if (options.exclude && options.exclude(path)) continue;
         if (!std::any_of(active.begin(), active.end(), [&](const Cataloger* c) { return cataloger_matches(*c, path); }))
           continue;
         auto history = image.history(path);

@@ -9,6 +9,7 @@
 #include "lib/catalog/os/apk.hpp"
 #include "lib/catalog/os/dpkg.hpp"
 #include "lib/catalog/os/os_release.hpp"
+#include "lib/catalog/os/rpm_db.hpp"
 #include "lib/catalog/python/installed.hpp"
 #include "lib/catalog/python/pipfile_lock.hpp"
 #include "lib/catalog/python/poetry_lock.hpp"
@@ -36,6 +37,7 @@ const std::vector<Cataloger>& registry() {
              &os::os_release_cataloger(),
              &os::dpkg_status_cataloger(),
              &os::apk_installed_cataloger(),
+             &os::rpm_db_cataloger(),
          })
       out.push_back(*c);
     return out;

@@ -52,8 +52,13 @@ int scope_rank(model::Scope s) {
   return 0;
 }
 
-void merge_into(model::Package& into, model::Package&& from) {
-  if (scope_rank(from.scope) < scope_rank(into.scope)) into.scope = from.scope;
+// `into_scope_known` / `from_scope_known`: an installed package (a package.json in node_modules) does not know
+// whether it is a dev dependency, so its scope yields to any cataloger that does (the lockfile beside it).
+void merge_into(model::Package& into, model::Package&& from, bool into_scope_known, bool from_scope_known) {
+  if (!into_scope_known && from_scope_known)
+    into.scope = from.scope;
+  else if (from_scope_known == into_scope_known && scope_rank(from.scope) < scope_rank(into.scope))
+    into.scope = from.scope;
   if (into.license.empty()) into.license = std::move(from.license);
   if (into.download_url.empty()) into.download_url = std::move(from.download_url);
   for (auto& h : from.hashes)
@@ -94,10 +99,15 @@ void Assembler::add(ParseResult result) {
     auto [it, inserted] = m_index.try_emplace(pkg.ref(), static_cast<std::uint32_t>(doc.packages.size()));
     pos[i] = it->second;
     if (it->first == m_root_ref) pos[i] = k_root;
-    if (inserted)
+    const bool known = result.entries[i].scope_known;
+    if (inserted) {
       doc.packages.push_back(std::move(pkg));
-    else if (pos[i] != k_root)
-      merge_into(doc.packages[it->second], std::move(pkg));
+      if (!known) m_scope_unknown.insert(pos[i]);
+    } else if (pos[i] != k_root) {
+      bool into_known = !m_scope_unknown.count(pos[i]);
+      merge_into(doc.packages[it->second], std::move(pkg), into_known, known);
+      if (!into_known && known) m_scope_unknown.erase(pos[i]);
+    }
   }
   if (!result.link_scope.empty()) {  // resolved across artifacts in finish()
     auto& scope = m_scopes[result.link_scope];
@@ -265,6 +275,7 @@ util::Result<model::Document> scan(source::Source& src, const ScanOptions& optio
 
   auto files = src.files(
       [&](std::string_view path) {
+        if (options.exclude && options.exclude(path)) return false;
         return std::any_of(active.begin(), active.end(),
                            [&](const Cataloger* c) { return cataloger_matches(*c, path); });
       },
@@ -302,8 +313,10 @@ util::Result<model::Document> scan(source::Source& src, const ScanOptions& optio
           out = cat->parse(*bytes, file->path, resolver);
         }
       }
+      const bool installed = has_tag(*cat, "installed") && !has_tag(*cat, "os");
       for (auto& e : out.entries) {
         e.package.found_by = std::string(cat->id);
+        if (installed) e.scope_known = false;
         if (e.package.locations.empty()) e.package.locations.push_back({file->path});
       }
       {

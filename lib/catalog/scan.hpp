@@ -21,6 +21,8 @@ class Assembler;
 
 struct ScanOptions {
   unsigned threads = 1;
+  /// Paths to leave out (may be empty): image scans pass --exclude here; directory sources apply it while walking.
+  source::PathFilter exclude;
   /// The root component; empty name = named after the source, as a directory (an application).
   model::Package root;
   /// Called after the last artifact and before Assembler::finish (image scans add earlier layers' packages here).
@@ -70,6 +72,7 @@ class Assembler {
     std::vector<std::uint32_t> members;
   };
   std::map<std::string, LinkScope> m_scopes;
+  std::unordered_set<std::uint32_t> m_scope_unknown;  // packages only installed-package catalogers have seen so far
   std::string m_root_ref;
 };
 

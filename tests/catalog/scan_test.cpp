@@ -167,6 +167,24 @@ TEST(Assemble, FallbacksWorkWithinOneArtifactToo) {
             doc.relationships.end());
 }
 
+TEST(Assemble, AnInstalledPackagesScopeYieldsToALockfiles) {
+  // node_modules/x/package.json (scope unknown) and package-lock.json (dev), in either order.
+  for (bool installed_first : {true, false}) {
+    ParseResult installed, lock;
+    installed.entries = {entry("x", "1")};
+    installed.entries[0].scope_known = false;
+    lock.entries = {entry("x", "1")};
+    lock.entries[0].package.scope = model::Scope::dev;
+    auto doc = fresh();
+    if (installed_first)
+      catalog::assemble(doc, {installed, lock});
+    else
+      catalog::assemble(doc, {lock, installed});
+    ASSERT_EQ(doc.packages.size(), 1u);
+    EXPECT_EQ(doc.packages[0].scope, model::Scope::dev) << installed_first;
+  }
+}
+
 TEST(Registry, IdsAreUniqueAndWellFormed) {
   std::set<std::string> ids;
   for (const auto& c : catalog::registry()) {

@@ -459,6 +459,45 @@ TEST(ReadSbom, PurserPropertiesAreDecoded) {
             "prop=purser:npm:resolved=kept at=dir/a.lock:7 at=layer@512 found_by=npm-package-lock\n");
 }
 
+TEST(ReadSbom, CycloneDxNpmDevelopmentPropertyIsDevScope) {
+  // npm sbom marks a dev dependency with scope "required" and the taxonomy property; "false" changes nothing.
+  const std::string want =
+      "meta tool= version= time=0\n"
+      "root generic:unknown name=unknown type=application\n"
+      "pkg generic:a@1 name=a version=1 scope=dev prop=cdx:npm:package:development=true\n"
+      "pkg generic:b@1 name=b version=1 prop=cdx:npm:package:development=false\n";
+  ReadSbom json = read_ok(R"({"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
+    {"name": "a", "version": "1", "scope": "required",
+     "properties": [{"name": "cdx:npm:package:development", "value": "true"}]},
+    {"name": "b", "version": "1", "properties": [{"name": "cdx:npm:package:development", "value": "false"}]}]})",
+                          "npm.json");
+  EXPECT_EQ(describe(json.document), want);
+  ReadSbom xml = read_ok(R"(<bom xmlns="http://cyclonedx.org/schema/bom/1.5"><components>
+    <component type="library"><name>a</name><version>1</version><scope>required</scope>
+      <properties><property name="cdx:npm:package:development">true</property></properties></component>
+    <component type="library"><name>b</name><version>1</version>
+      <properties><property name="cdx:npm:package:development">false</property></properties></component>
+    </components></bom>)",
+                         "npm.xml");
+  EXPECT_EQ(describe(xml.document), want);
+}
+
+TEST(ReadSbom, SpdxCommentWithForeignPropertiesIsStillOurs) {
+  // What the SPDX writer makes of a CycloneDX component with a foreign property: every property in the comment.
+  ReadSbom r = read_ok(R"({"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT", "packages": [
+    {"SPDXID": "SPDXRef-a", "name": "a", "versionInfo": "1",
+     "comment": "cdx:npm:package:development=true\npurser:scope=dev"},
+    {"SPDXID": "SPDXRef-b", "name": "b", "versionInfo": "1", "comment": "cdx:npm:package:development=true"},
+    {"SPDXID": "SPDXRef-c", "name": "c", "versionInfo": "1", "comment": "see notes=yes\npurser:scope=dev"}]})",
+                       "x.spdx.json");
+  std::string text = describe(r.document);
+  EXPECT_NE(text.find("pkg generic:a@1 name=a version=1 scope=dev prop=cdx:npm:package:development=true\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("pkg generic:b@1 name=b version=1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("pkg generic:c@1 name=c version=1\n"), std::string::npos) << text;
+}
+
 TEST(ReadSbom, SpdxRelationshipKinds) {
   std::string bytes = R"({"spdxVersion": "SPDX-2.3", "name": "d", "packages": [)";
   for (const char* id : {"r", "a", "b", "c", "d", "e", "f", "g", "h"})

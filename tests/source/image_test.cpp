@@ -3,8 +3,6 @@
 
 #include "lib/source/image.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -12,6 +10,7 @@
 #include <fstream>
 
 #include "lib/util/hash.hpp"
+#include "tests/source/image_builder.hpp"
 
 namespace fs = std::filesystem;
 using purser::source::FileVersion;
@@ -19,74 +18,17 @@ using purser::source::ImageOptions;
 using purser::source::ImageSource;
 using purser::source::looks_like_image;
 using purser::source::open_image;
+using purser::testing::digest_of;
+using purser::testing::Filter;
+using purser::testing::ImageBuilder;
+using purser::testing::Layer;
+using purser::testing::make_tar;
+using purser::testing::media_type;
+using purser::testing::TarEntry;
 using purser::util::ErrorCode;
 using purser::util::sha256_hex;
 
 namespace {
-
-enum class Filter { none, gzip, zstd };
-
-struct TarEntry {
-  std::string name;
-  char type = 'f';   // 'f' file, 'd' directory, 'l' symlink, 'h' hard link
-  std::string data;  // contents, or the link target
-};
-
-la_ssize_t append_cb(archive*, void* out, const void* data, size_t size) {
-  static_cast<std::string*>(out)->append(static_cast<const char*>(data), size);
-  return static_cast<la_ssize_t>(size);
-}
-
-std::string make_tar(const std::vector<TarEntry>& entries, Filter filter = Filter::none) {
-  std::string out;
-  archive* a = archive_write_new();
-  archive_write_set_format_pax_restricted(a);
-  if (filter == Filter::gzip) archive_write_add_filter_gzip(a);
-  if (filter == Filter::zstd) archive_write_add_filter_zstd(a);
-  archive_write_set_bytes_in_last_block(a, 1);
-  archive_write_open(a, &out, nullptr, append_cb, nullptr);
-  for (const auto& e : entries) {
-    archive_entry* entry = archive_entry_new();
-    archive_entry_set_pathname(entry, e.name.c_str());
-    archive_entry_set_mtime(entry, 1700000000, 0);
-    if (e.type == 'd') {
-      archive_entry_set_filetype(entry, AE_IFDIR);
-      archive_entry_set_perm(entry, 0755);
-    } else if (e.type == 'l') {
-      archive_entry_set_filetype(entry, AE_IFLNK);
-      archive_entry_set_symlink(entry, e.data.c_str());
-      archive_entry_set_perm(entry, 0777);
-    } else if (e.type == 'h') {
-      archive_entry_set_filetype(entry, AE_IFREG);
-      archive_entry_set_hardlink(entry, e.data.c_str());
-      archive_entry_set_size(entry, 0);
-    } else {
-      archive_entry_set_filetype(entry, AE_IFREG);
-      archive_entry_set_perm(entry, 0644);
-      archive_entry_set_size(entry, static_cast<la_int64_t>(e.data.size()));
-    }
-    EXPECT_EQ(archive_write_header(a, entry), ARCHIVE_OK) << archive_error_string(a);
-    if (e.type == 'f' && !e.data.empty()) archive_write_data(a, e.data.data(), e.data.size());
-    archive_entry_free(entry);
-  }
-  archive_write_close(a);
-  archive_write_free(a);
-  return out;
-}
-
-struct Layer {
-  std::vector<TarEntry> entries;
-  Filter filter = Filter::gzip;
-  std::string created_by;
-};
-
-std::string media_type(Filter f) {
-  return f == Filter::gzip   ? "application/vnd.oci.image.layer.v1.tar+gzip"
-         : f == Filter::zstd ? "application/vnd.oci.image.layer.v1.tar+zstd"
-                             : "application/vnd.oci.image.layer.v1.tar";
-}
-
-std::string digest_of(const std::string& bytes) { return "sha256:" + sha256_hex(bytes); }
 
 ImageOptions capture_all() {
   ImageOptions o;
@@ -107,105 +49,13 @@ std::vector<std::string> messages(const ImageSource& image) {
   return out;
 }
 
-class ImageTest : public ::testing::Test {
+class ImageTest : public ::testing::Test, public ImageBuilder {
  protected:
   void SetUp() override {
     char tmpl[] = "/tmp/purser-img-XXXXXX";
     tmp = ::mkdtemp(tmpl);
   }
   void TearDown() override { fs::remove_all(tmp); }
-
-  void write(const std::string& rel, const std::string& bytes) {
-    fs::path p = fs::path(tmp) / rel;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << bytes;
-  }
-  std::string blob(const std::string& dir, const std::string& bytes) {
-    write(dir + "/blobs/sha256/" + sha256_hex(bytes), bytes);
-    return digest_of(bytes);
-  }
-  std::string blob_file(const std::string& dir, const std::string& digest) {
-    return tmp + "/" + dir + "/blobs/sha256/" + digest.substr(7);
-  }
-
-  struct Manifest {
-    std::string digest, bytes, config, descriptor;
-    std::vector<std::string> layers;  // blob digests
-  };
-  static std::string config_json(const std::vector<Layer>& layers, const std::string& arch,
-                                 const std::string& variant = "") {
-    std::string diff_ids, history;
-    for (const auto& l : layers) {
-      diff_ids += (diff_ids.empty() ? "\"" : ",\"") + digest_of(make_tar(l.entries)) + "\"";
-      history += (history.empty() ? "" : ",") + std::string(R"({"created_by":")") + l.created_by + "\"}";
-    }
-    return R"({"architecture":")" + arch + R"(","os":"linux")" +
-           (variant.empty() ? "" : R"(,"variant":")" + variant + "\"") + R"(,"rootfs":{"type":"layers","diff_ids":[)" +
-           diff_ids + R"(]},"history":[{"created_by":"empty","empty_layer":true},)" + history + "]}";
-  }
-  // Config, layer and manifest blobs of one image in DIR.
-  Manifest manifest(const std::string& dir, const std::vector<Layer>& layers, const std::string& arch = "amd64",
-                    const std::string& variant = "") {
-    Manifest m;
-    std::string config = config_json(layers, arch, variant);
-    m.config = blob(dir, config);
-    std::string descriptors;
-    for (const auto& l : layers) {
-      std::string bytes = make_tar(l.entries, l.filter);
-      m.layers.push_back(blob(dir, bytes));
-      descriptors += (descriptors.empty() ? "" : ",") + std::string(R"({"mediaType":")") + media_type(l.filter) +
-                     R"(","digest":")" + m.layers.back() + R"(","size":)" + std::to_string(bytes.size()) + "}";
-    }
-    m.bytes =
-        R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
-        m.config + R"(","size":)" + std::to_string(config.size()) + R"(},"layers":[)" + descriptors + "]}";
-    m.digest = blob(dir, m.bytes);
-    m.descriptor = R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + m.digest +
-                   R"(","size":)" + std::to_string(m.bytes.size()) + R"(,"platform":{"architecture":")" + arch +
-                   R"(","os":"linux")" + (variant.empty() ? "" : R"(,"variant":")" + variant + "\"") + "}}";
-    return m;
-  }
-  void index(const std::string& dir, const std::string& descriptors, const std::string& name = "app:1.0") {
-    write(dir + "/oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
-    write(dir + "/index.json", R"({"schemaVersion":2,"manifests":[)" + descriptors.substr(0, descriptors.size() - 1) +
-                                   R"(,"annotations":{"org.opencontainers.image.ref.name":")" + name + "\"}}]}");
-  }
-  // An OCI layout directory holding one single-platform image.
-  std::string oci_dir(const std::string& dir, const std::vector<Layer>& layers) {
-    auto m = manifest(dir, layers);
-    index(dir, m.descriptor);
-    return tmp + "/" + dir;
-  }
-  std::string tar(const std::string& dir, const std::string& name, const std::string& flags = "-cf") {
-    std::string out = tmp + "/" + name;
-    std::string cmd = "tar -C " + tmp + "/" + dir + " " + flags + " " + out + " .";
-    EXPECT_EQ(std::system(cmd.c_str()), 0);
-    return out;
-  }
-  // What `docker save` wrote before Docker 25: <id>/layer.tar (uncompressed), <config hex>.json, manifest.json.
-  // With `links`, each <id>/layer.tar is a symbolic link to <diff_id hex>.tar, as skopeo writes them.
-  std::string legacy_archive(const std::string& dir, const std::vector<Layer>& layers, const std::string& tags,
-                             bool links = false) {
-    std::string config = config_json(layers, "amd64");
-    std::string hex = sha256_hex(config);
-    write(dir + "/" + hex + ".json", config);
-    std::string members;
-    for (std::size_t i = 0; i < layers.size(); ++i) {
-      std::string id = sha256_hex("layer" + std::to_string(i));
-      std::string bytes = make_tar(layers[i].entries);
-      if (links) {
-        write(dir + "/" + sha256_hex(bytes) + ".tar", bytes);
-        fs::create_directories(tmp + "/" + dir + "/" + id);
-        fs::create_symlink("../" + sha256_hex(bytes) + ".tar", tmp + "/" + dir + "/" + id + "/layer.tar");
-      } else {
-        write(dir + "/" + id + "/layer.tar", bytes);
-      }
-      members += (members.empty() ? "\"" : ",\"") + id + "/layer.tar\"";
-    }
-    write(dir + "/manifest.json",
-          R"([{"Config":")" + hex + R"(.json","RepoTags":[)" + tags + R"(],"Layers":[)" + members + "]}]");
-    return tar(dir, dir + ".tar");
-  }
 
   std::unique_ptr<ImageSource> open(const std::string& target, const ImageOptions& options = capture_all()) {
     auto image = open_image(target, options);
@@ -221,8 +71,6 @@ class ImageTest : public ::testing::Test {
     EXPECT_FALSE(image.ok());
     return image.ok() ? purser::util::Error{} : image.error();
   }
-
-  std::string tmp;
 };
 
 const std::vector<Layer> k_two_layers = {
