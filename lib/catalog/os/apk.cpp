@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "lib/catalog/capped_diagnostics.hpp"
 #include "lib/catalog/os/os_release.hpp"
 #include "lib/model/purl.hpp"
 #include "lib/util/strings.hpp"
@@ -22,24 +23,6 @@ struct Pkg {
   std::vector<std::string> provides;  ///< names
   std::vector<std::string> files;
   std::string dir;  ///< the last F: line; R: lines name files in it
-};
-
-class Diagnostics {
- public:
-  Diagnostics(ParseResult& out, const std::string& path) : m_out(out), m_path(path) {}
-  void warn(std::uint64_t line, std::string message) {
-    if (m_count == k_max_diagnostics)
-      m_out.diagnostics.push_back(
-          {util::Severity::warning, "invalid apk database: too many problems; the rest are not reported", {m_path}});
-    if (m_count++ < k_max_diagnostics)
-      m_out.diagnostics.push_back(
-          {util::Severity::warning, "invalid apk database: " + std::move(message), {m_path, line}});
-  }
-
- private:
-  ParseResult& m_out;
-  const std::string& m_path;
-  std::size_t m_count = 0;
 };
 
 std::vector<std::string> names_of(std::string_view tokens) {
@@ -130,7 +113,7 @@ Entry make_entry(Pkg& p, const std::string& path, const std::optional<Distro>& d
 }
 
 void parse_impl(std::string_view bytes, const std::string& path, const FileResolver& resolver, ParseResult& out) {
-  Diagnostics diags(out, path);
+  CappedDiagnostics diags(out, path, "invalid apk database", k_max_diagnostics);
   if (!util::looks_like_text(bytes)) {
     out.diagnostics.push_back({util::Severity::error, "invalid apk database: not a text file", {path}});
     return;

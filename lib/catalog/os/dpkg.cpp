@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "lib/catalog/capped_diagnostics.hpp"
 #include "lib/catalog/os/os_release.hpp"
 #include "lib/model/license.hpp"
 #include "lib/model/purl.hpp"
@@ -35,27 +36,9 @@ struct Stanza {
   }
 };
 
-class Diagnostics {
- public:
-  Diagnostics(ParseResult& out, const std::string& path) : m_out(out), m_path(path) {}
-  void warn(std::uint64_t line, std::string message) {
-    if (m_count == k_max_diagnostics)
-      m_out.diagnostics.push_back(
-          {util::Severity::warning, "invalid dpkg status: too many problems; the rest are not reported", {m_path}});
-    if (m_count++ < k_max_diagnostics)
-      m_out.diagnostics.push_back(
-          {util::Severity::warning, "invalid dpkg status: " + std::move(message), {m_path, line}});
-  }
-
- private:
-  ParseResult& m_out;
-  const std::string& m_path;
-  std::size_t m_count = 0;
-};
-
 // deb822(5): stanzas separated by blank lines; "Field: value" lines; a line starting with a space or tab continues
 // the previous field (multi-line fields keep their lines joined by '\n').
-std::vector<Stanza> read_stanzas(std::string_view bytes, Diagnostics& diags) {
+std::vector<Stanza> read_stanzas(std::string_view bytes, CappedDiagnostics& diags) {
   std::vector<Stanza> out;
   Stanza cur;
   std::uint64_t line_no = 0;
@@ -269,7 +252,7 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 void parse_impl(std::string_view bytes, const std::string& path, const FileResolver& resolver, ParseResult& out) {
   const bool status_d = path.find("status.d/") != std::string::npos;
   if (status_d && ends_with(path, ".md5sums")) return;
-  Diagnostics diags(out, path);
+  CappedDiagnostics diags(out, path, "invalid dpkg status", k_max_diagnostics);
   if (!util::looks_like_text(bytes)) {
     out.diagnostics.push_back({util::Severity::error, "invalid dpkg status: not a text file", {path}});
     return;

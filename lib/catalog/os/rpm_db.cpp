@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "lib/catalog/capped_diagnostics.hpp"
 #include "lib/catalog/os/os_release.hpp"
 #include "lib/catalog/os/rpm_header.hpp"
 #include "lib/model/purl.hpp"
@@ -62,23 +63,6 @@ bool looks_like_bdb(std::string_view b) {
   bool be = u(12) == 0x00 && u(13) == 0x06 && u(14) == 0x15 && u(15) == 0x61;
   return le || be;
 }
-
-class Diagnostics {
- public:
-  Diagnostics(ParseResult& out, const std::string& path) : m_out(out), m_path(path) {}
-  void warn(std::string message) {
-    if (m_count == k_max_diagnostics)
-      m_out.diagnostics.push_back(
-          {util::Severity::warning, "invalid rpm database: too many problems; the rest are not reported", {m_path}});
-    if (m_count++ < k_max_diagnostics)
-      m_out.diagnostics.push_back({util::Severity::warning, "invalid rpm database: " + std::move(message), {m_path}});
-  }
-
- private:
-  ParseResult& m_out;
-  const std::string& m_path;
-  std::size_t m_count = 0;
-};
 
 struct Pkg {
   std::int64_t hnum = 0;
@@ -170,7 +154,7 @@ void parse_impl(std::string_view bytes, const std::string& path, const FileResol
     out.diagnostics.push_back({util::Severity::error, format.error().message, format.error().location});
     return;
   }
-  Diagnostics diags(out, path);
+  CappedDiagnostics diags(out, path, "invalid rpm database", k_max_diagnostics);
   std::vector<Pkg> pkgs;
   // Each header is parsed as its row is read: only the parsed fields are kept, never the blobs.
   auto read = read_rpmdb_sqlite(bytes, path, [&](const RpmDbRecord& r) {
