@@ -16,40 +16,10 @@ namespace {
 constexpr std::size_t k_columns = 5;
 using Row = std::array<std::string, k_columns>;
 
-// Display width in code points (UTF-8 continuation bytes do not count).
-std::size_t width(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
 // Longest cell shown; longer values end in "…" so one freak name cannot push every row off the screen.
 constexpr std::size_t k_max_cell = 80;
 
-// Escapes C0 controls and DEL as \xNN so a hostile name cannot move the cursor or recolour the terminal.
-std::string cell(std::string_view s) {
-  static constexpr char k_hex[] = "0123456789abcdef";
-  std::string out;
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      out += "\\x";
-      out += k_hex[u >> 4];
-      out += k_hex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  if (out.empty()) return "-";
-  if (width(out) > k_max_cell) {
-    std::size_t points = 0, i = 0;
-    for (; i < out.size(); ++i) {
-      if ((static_cast<unsigned char>(out[i]) & 0xC0) != 0x80 && ++points == k_max_cell) break;
-    }
-    out.resize(i);
-    out += "\xe2\x80\xa6";  // U+2026 HORIZONTAL ELLIPSIS
-  }
-  return out;
-}
+std::string cell(std::string_view s) { return util::terminal_cell(s, k_max_cell); }
 
 std::string plural(std::size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
@@ -83,14 +53,14 @@ std::string write_table(const model::Document& doc, bool color) {
 
   std::array<std::size_t, k_columns> widths{};
   for (const auto& row : rows)
-    for (std::size_t i = 0; i < k_columns; ++i) widths[i] = std::max(widths[i], width(row[i]));
+    for (std::size_t i = 0; i < k_columns; ++i) widths[i] = std::max(widths[i], util::display_width(row[i]));
 
   std::string out;
   for (std::size_t r = 0; r < rows.size(); ++r) {
     std::string line;
     for (std::size_t i = 0; i < k_columns; ++i) {
       line += rows[r][i];
-      if (i + 1 < k_columns) line.append(widths[i] - width(rows[r][i]) + 2, ' ');
+      if (i + 1 < k_columns) line.append(widths[i] - util::display_width(rows[r][i]) + 2, ' ');
     }
     if (r == 0 && color)
       out += "\x1b[1m" + line + "\x1b[0m\n";

@@ -87,38 +87,10 @@ std::string root_text(const DocumentSummary& s) {
 
 // ---- table
 
-// Display width in code points (UTF-8 continuation bytes do not count).
-std::size_t width(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
 constexpr std::size_t k_max_cell = 60;
 
-// Escapes C0 controls and DEL as \xNN; cuts long values with "…" (U+2026).
-std::string cell(std::string_view s, std::size_t max = k_max_cell) {
-  static constexpr char k_hex[] = "0123456789abcdef";
-  std::string out;
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      out += "\\x";
-      out += k_hex[u >> 4];
-      out += k_hex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  if (out.empty()) return "-";
-  if (width(out) > max) {
-    std::size_t points = 0, i = 0;
-    for (; i < out.size(); ++i)
-      if ((static_cast<unsigned char>(out[i]) & 0xC0) != 0x80 && ++points == max) break;
-    out.resize(i);
-    out += "\xe2\x80\xa6";
-  }
-  return out;
-}
+// Terminal-safe, cut to `max` code points (util::terminal_cell).
+std::string cell(std::string_view s, std::size_t max = k_max_cell) { return util::terminal_cell(s, max); }
 
 // "SHA-256:0123456789abcdef0123…" per digest: enough to tell them apart on a terminal.
 std::string short_hashes(std::string_view list) {
@@ -216,7 +188,7 @@ std::string render_table(const DiffReport& report, const RenderOptions& options)
   }
   std::array<std::size_t, k_cols> widths{};
   for (const auto& r : rows)
-    for (std::size_t i = 0; i < k_cols; ++i) widths[i] = std::max(widths[i], width(r[i]));
+    for (std::size_t i = 0; i < k_cols; ++i) widths[i] = std::max(widths[i], util::display_width(r[i]));
 
   std::string out;
   auto header = [&](const char* which, const std::string& label, const DocumentSummary& s) {
@@ -240,7 +212,7 @@ std::string render_table(const DiffReport& report, const RenderOptions& options)
       if (colored) line += color_of(kinds[n - 1]);
       line += r[i];
       if (colored) line += "\033[0m";
-      if (i + 1 < k_cols) line.append(widths[i] - width(r[i]) + 2, ' ');
+      if (i + 1 < k_cols) line.append(widths[i] - util::display_width(r[i]) + 2, ' ');
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line;

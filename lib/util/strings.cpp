@@ -1,5 +1,6 @@
 #include "lib/util/strings.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -192,6 +193,35 @@ std::string printable(std::string_view s, std::size_t max_len) {
       out += k_digits[c >> 4];
       out += k_digits[c & 15];
     }
+  }
+  return out;
+}
+
+std::size_t display_width(std::string_view s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::string terminal_cell(std::string_view s, std::size_t max) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      out += "\\x";
+      out += k_hex[u >> 4];
+      out += k_hex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  if (out.empty()) return "-";
+  if (display_width(out) > max) {
+    std::size_t points = 0, i = 0;
+    for (; i < out.size(); ++i)
+      if ((static_cast<unsigned char>(out[i]) & 0xC0) != 0x80 && ++points == max) break;
+    out.resize(i);
+    out += "\xe2\x80\xa6";  // U+2026 HORIZONTAL ELLIPSIS
   }
   return out;
 }

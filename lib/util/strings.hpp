@@ -14,6 +14,14 @@ std::string_view trim(std::string_view s);
 std::vector<std::string_view> split(std::string_view s, char sep);
 /// ASCII lower-casing.
 std::string to_lower(std::string_view s);
+
+/// Terminal columns of UTF-8 text, counted as code points (no wide-character tables).
+std::size_t display_width(std::string_view s);
+
+/// A value made safe and short for one table cell on a terminal: C0 controls and DEL escaped as \xNN (a hostile name
+/// cannot move the cursor or recolour the screen), longer than `max` code points cut and ended with "…" (U+2026),
+/// empty shown as "-".
+std::string terminal_cell(std::string_view s, std::size_t max);
 /// Lower-cased hex of bytes.
 std::string hex_encode(std::string_view bytes);
 /// Standard base64 (RFC 4648 §4) encoding with padding.

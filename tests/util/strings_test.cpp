@@ -130,3 +130,13 @@ TEST(Strings, AppendUtf8EncodesEveryLength) {
   purser::util::append_utf8(out, 0x1F600);
   EXPECT_EQ(out, "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
 }
+
+TEST(Strings, TerminalCellEscapesControlsAndCutsLongValues) {
+  EXPECT_EQ(purser::util::terminal_cell("", 10), "-");
+  EXPECT_EQ(purser::util::terminal_cell("abc", 3), "abc");
+  EXPECT_EQ(purser::util::terminal_cell("a\x1b[31mb\x7f", 20), "a\\x1b[31mb\\x7f");
+  EXPECT_EQ(purser::util::terminal_cell("abcdef", 3), "ab\xe2\x80\xa6");  // the ellipsis counts: 3 columns
+  EXPECT_EQ(purser::util::terminal_cell("\xc3\xa9\xc3\xa9\xc3\xa9", 2),
+            "\xc3\xa9\xc3\xa9\xe2\x80\xa6");  // cut on code points
+  EXPECT_EQ(purser::util::display_width("\xc3\xa9t\xc3\xa9"), 3u);
+}
