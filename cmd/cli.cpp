@@ -278,6 +278,14 @@ util::Result<model::Document> scan_target(const std::string& target, const ScanS
     } else {
       image_options.capture = std::move(*capture);
     }
+    auto condense = catalog::condense_chooser(options.select);
+    if (!condense.ok()) return condense.error();
+    if (*condense && options.exclude)
+      image_options.condense = [choose = std::move(*condense), exclude = options.exclude](const source::FileEntry& f) {
+        return exclude(f.path) ? nullptr : choose(f);
+      };
+    else
+      image_options.condense = std::move(*condense);
     image_options.threads = settings.threads;
     // A blob that does not match its digest leaves nothing to inventory: for scan and diff that is an operational
     // failure (exit 3), not a verification finding (exit 1, which diff --fail-on also means).

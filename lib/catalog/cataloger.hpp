@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lib/model/package.hpp"
+#include "lib/source/source.hpp"
 #include "lib/util/result.hpp"
 
 namespace purser::catalog {
@@ -77,6 +78,11 @@ struct Cataloger {
   /// Files the parser reads through the FileResolver but that are not artifacts of their own (dpkg info/*.list,
   /// etc/os-release, Python RECORD): image sources capture them too.
   std::vector<std::string_view> aux_globs = {};
+  /// Set for catalogers of big files (jars, executables): `parse` then receives the file condensed by this function
+  /// rather than its bytes, and image sources condense such files while their layer streams instead of keeping them.
+  source::CondenseFn condense = nullptr;
+  /// Only files with an execute permission bit match (compiled binaries found anywhere in a filesystem).
+  bool executables_only = false;
 };
 
 /// Every cataloger, in registry order (lib/catalog/registry.cpp).

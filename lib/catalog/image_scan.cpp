@@ -112,12 +112,16 @@ struct ParsedVersion {
   std::unordered_set<std::string> refs, identities;
 };
 
-ParseResult parse_with(const std::vector<const Cataloger*>& active, const std::string& path, const std::string& bytes,
-                       const FileResolver& resolver) {
+// Parses one version of a captured file with the catalogers that want it: a condensed version with the one cataloger
+// whose condenser made it, a captured one with the others.
+ParseResult parse_with(const std::vector<const Cataloger*>& active, const std::string& path,
+                       const source::FileVersion& version, const FileResolver& resolver) {
   ParseResult all;
+  source::CondenseFn chosen = nullptr;
+  if (version.condensed) chosen = choose_condenser(active, source::FileEntry{path, version.bytes.size(), 0755});
   for (const auto* c : active) {
-    if (!cataloger_matches(*c, path)) continue;
-    auto r = c->parse(bytes, path, resolver);
+    if (!cataloger_matches(*c, path) || c->condense != chosen) continue;
+    auto r = c->parse(version.bytes, path, resolver);
     for (auto& e : r.entries) {
       e.package.found_by = std::string(c->id);
       if (e.package.locations.empty()) e.package.locations.push_back({path});
@@ -177,7 +181,7 @@ class Attribution {
         v.deleted = h.deleted;
         v.captured = h.captured;
         if (!h.deleted && h.captured) {
-          auto r = parse_with(m_active, path, h.bytes, m_resolver);
+          auto r = parse_with(m_active, path, h, m_resolver);
           for (const auto& e : r.entries) {
             v.refs.insert(e.package.ref());
             v.identities.insert(identity_of(e.package));
@@ -202,12 +206,24 @@ util::Result<source::PathFilter> capture_filter(const std::vector<std::string>& 
   if (!active.ok()) return active.error();
   std::vector<std::string_view> globs;
   for (const auto* c : *active) {
+    if (c->condense) continue;  // their files are condensed while they stream (condense_chooser)
     globs.insert(globs.end(), c->globs.begin(), c->globs.end());
     globs.insert(globs.end(), c->aux_globs.begin(), c->aux_globs.end());
   }
   return source::PathFilter([globs = std::move(globs)](std::string_view path) {
     return std::any_of(globs.begin(), globs.end(), [&](std::string_view g) { return util::glob_match(g, path); });
   });
+}
+
+util::Result<source::CondenseChooser> condense_chooser(const std::vector<std::string>& select) {
+  auto active = select_catalogers(select);
+  if (!active.ok()) return active.error();
+  std::vector<const Cataloger*> condensing;
+  for (const auto* c : *active)
+    if (c->condense) condensing.push_back(c);
+  if (condensing.empty()) return source::CondenseChooser();
+  return source::CondenseChooser(
+      [active = std::move(*active)](const source::FileEntry& file) { return choose_condenser(active, file); });
 }
 
 util::Result<model::Document> scan_image(source::ImageSource& image, ScanOptions options, ImageScope scope) {
@@ -235,7 +251,7 @@ util::Result<model::Document> scan_image(source::ImageSource& image, ScanOptions
           if (history[i].deleted || !history[i].captured) continue;
           bool is_final = i + 1 == history.size() && history[i].layer == final_layer;
           if (is_final) continue;  // already in the squashed scan
-          results[i] = parse_with(active, path, history[i].bytes, resolver);
+          results[i] = parse_with(active, path, history[i], resolver);
           for (const auto& e : results[i].entries) refs[i].insert(e.package.ref());
         }
         for (std::size_t i = 0; i < history.size(); ++i) {

@@ -24,8 +24,12 @@ inline constexpr const char* k_layer_changed = "purser:layer:changed_diff_id";  
 inline constexpr const char* k_layer_removed = "purser:layer:removed_diff_id";  ///< removed or replaced it (all-layers)
 
 /// The paths an image source must capture so the catalogers `select` names (empty = all) can run: their globs and
-/// aux_globs. ErrorCode::usage for an unknown name.
+/// aux_globs (those of condensing catalogers excepted). ErrorCode::usage for an unknown name.
 util::Result<source::PathFilter> capture_filter(const std::vector<std::string>& select);
+
+/// Which files of an image the catalogers `select` names (empty = all) want condensed while they stream (jars,
+/// executables; see Cataloger::condense); empty when none of them condenses. ErrorCode::usage for an unknown name.
+util::Result<source::CondenseChooser> condense_chooser(const std::vector<std::string>& select);
 
 /// Scans an opened image. options.root is replaced by the image's root component (type container).
 util::Result<model::Document> scan_image(source::ImageSource& image, ScanOptions options, ImageScope scope);

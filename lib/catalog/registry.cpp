@@ -1,6 +1,7 @@
 // The one list of catalogers (STYLE 6): adding an ecosystem adds a line here.
 
 #include "lib/catalog/cataloger.hpp"
+#include "lib/catalog/go/binary.hpp"
 #include "lib/catalog/go/go_mod.hpp"
 #include "lib/catalog/npm/installed.hpp"
 #include "lib/catalog/npm/package_lock.hpp"
@@ -38,6 +39,7 @@ const std::vector<Cataloger>& registry() {
              &os::dpkg_status_cataloger(),
              &os::apk_installed_cataloger(),
              &os::rpm_db_cataloger(),
+             &go::go_binary_cataloger(),
          })
       out.push_back(*c);
     return out;

@@ -220,6 +220,28 @@ bool cataloger_matches(const Cataloger& c, std::string_view path) {
   return std::any_of(c.globs.begin(), c.globs.end(), [&](std::string_view g) { return util::glob_match(g, path); });
 }
 
+bool cataloger_matches(const Cataloger& c, const source::FileEntry& file) {
+  if (c.executables_only && !file.executable()) return false;
+  return cataloger_matches(c, file.path);
+}
+
+bool claimed_by_other(const std::vector<const Cataloger*>& active, const Cataloger& c, const source::FileEntry& file) {
+  if (!c.executables_only) return false;
+  return std::any_of(active.begin(), active.end(), [&](const Cataloger* other) {
+    return other != &c && !other->executables_only && cataloger_matches(*other, file.path);
+  });
+}
+
+source::CondenseFn choose_condenser(const std::vector<const Cataloger*>& active, const source::FileEntry& file) {
+  const Cataloger* chosen = nullptr;
+  for (const auto* c : active)
+    if (c->condense && cataloger_matches(*c, file) && !claimed_by_other(active, *c, file)) {
+      chosen = c;
+      break;
+    }
+  return chosen ? chosen->condense : nullptr;
+}
+
 namespace {
 
 bool is_os_package(const model::Package& p) {
@@ -287,7 +309,8 @@ util::Result<model::Document> scan(source::Source& src, const ScanOptions& optio
   std::vector<std::pair<const source::FileEntry*, const Cataloger*>> os_jobs, jobs;
   for (const auto& f : files)
     for (const auto* c : active)
-      if (cataloger_matches(*c, f.path)) (has_tag(*c, "os") ? os_jobs : jobs).emplace_back(&f, c);
+      if (cataloger_matches(*c, f) && !claimed_by_other(active, *c, f))
+        (has_tag(*c, "os") ? os_jobs : jobs).emplace_back(&f, c);
 
   Assembler assembler(doc);
   SourceResolver resolver(src, options.max_file_bytes);
@@ -306,7 +329,8 @@ util::Result<model::Document> scan(source::Source& src, const ScanOptions& optio
       if (!os_phase && has_tag(*cat, "installed") && owned.count(file->path)) {
         // owned by an OS package: nothing to parse
       } else {  // the file's bytes are released before the merge: a 200 MB lockfile need not wait
-        auto bytes = src.read(file->path, options.max_file_bytes);
+        auto bytes =
+            cat->condense ? src.condensed(file->path, cat->condense) : src.read(file->path, options.max_file_bytes);
         if (!bytes.ok()) {
           out.diagnostics.push_back({util::Severity::error, bytes.error().message, {file->path}});
         } else {

@@ -41,6 +41,16 @@ util::Result<std::vector<const Cataloger*>> select_catalogers(const std::vector<
 /// True when one of the cataloger's path globs matches `path`.
 bool cataloger_matches(const Cataloger& c, std::string_view path);
 
+/// True when the cataloger wants this file: a glob matches and, for executables_only catalogers, it is executable.
+bool cataloger_matches(const Cataloger& c, const source::FileEntry& file);
+
+/// True when `c` matches only executables and another active cataloger names this file by its own globs (an
+/// executable jar is the jar cataloger's, not the binary cataloger's).
+bool claimed_by_other(const std::vector<const Cataloger*>& active, const Cataloger& c, const source::FileEntry& file);
+
+/// The condenser of the first active cataloger that wants `file`, if it has one (see Cataloger::condense).
+source::CondenseFn choose_condenser(const std::vector<const Cataloger*>& active, const source::FileEntry& file);
+
 /// True when the cataloger carries `tag` ("os", "installed", ...).
 bool has_tag(const Cataloger& c, std::string_view tag);
 

@@ -54,7 +54,35 @@ std::string join_relative(std::string_view from, std::string_view relative) {
   return out;
 }
 
+util::Result<std::size_t> MemoryStream::read(char* buffer, std::size_t max) {
+  std::size_t n = std::min(max, m_rest.size());
+  std::memcpy(buffer, m_rest.data(), n);
+  m_rest.remove_prefix(n);
+  return n;
+}
+
 namespace {
+
+// A file on disk, read with plain read(2) so a 2 GB binary streams through a small buffer.
+class FdStream final : public ByteStream {
+ public:
+  FdStream(int fd, std::string path) : m_fd(fd), m_path(std::move(path)) {}
+  ~FdStream() override { ::close(m_fd); }
+  FdStream(const FdStream&) = delete;
+  FdStream& operator=(const FdStream&) = delete;
+  util::Result<std::size_t> read(char* buffer, std::size_t max) override {
+    for (;;) {
+      ssize_t n = ::read(m_fd, buffer, max);
+      if (n >= 0) return static_cast<std::size_t>(n);
+      if (errno != EINTR)
+        return make_error(ErrorCode::io, std::string("cannot read: ") + std::strerror(errno), {m_path});
+    }
+  }
+
+ private:
+  int m_fd;
+  std::string m_path;
+};
 
 class DirectorySource final : public Source {
  public:
@@ -82,6 +110,22 @@ class DirectorySource final : public Source {
       return e;
     }
     return r;
+  }
+
+  util::Result<std::string> condensed(std::string_view relative_path, CondenseFn condense) const override {
+    std::string rel(relative_path);
+    if (rel.empty() || rel.front() == '/' || join_relative("", rel) != rel)
+      return make_error(ErrorCode::io, "cannot read: path leaves the source root", {rel});
+    int fd = ::open((m_root + "/" + rel).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return make_error(ErrorCode::io, std::string("cannot open: ") + std::strerror(errno), {rel});
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return make_error(ErrorCode::io, "cannot open: not a regular file", {rel});
+    }
+    FdStream stream(fd, rel);
+    FileEntry entry{rel, static_cast<std::uint64_t>(st.st_size), static_cast<std::uint32_t>(st.st_mode & 07777)};
+    return condense(stream, entry);
   }
 
  private:
@@ -175,8 +219,12 @@ class DirectorySource final : public Source {
           // Symlinks are not followed: they may point outside the tree or form loops.
           if (!want(child) || self.excluded(child)) continue;
           struct stat st {};
-          if (::fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) size = static_cast<std::uint64_t>(st.st_size);
-          out_files.push_back({std::move(child), size});
+          std::uint32_t mode = 0;
+          if (::fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+            size = static_cast<std::uint64_t>(st.st_size);
+            mode = static_cast<std::uint32_t>(st.st_mode & 07777);
+          }
+          out_files.push_back({std::move(child), size, mode});
         }
       }
       ::closedir(d);

@@ -72,9 +72,11 @@ struct LayerEntry {
   std::string_view path;
   std::string_view link;  // symlink target as stored, or the normalised hard link target
   std::uint64_t size = 0;
+  std::uint32_t mode = 0;
   Kind kind = Kind::other;
-  bool wanted = false;    // options.capture(path)
-  bool captured = false;  // bytes are in LayerResult::captured
+  bool wanted = false;     // options.capture(path), or a condenser chosen
+  bool captured = false;   // bytes are in LayerResult::captured
+  bool condensed = false;  // ... and they are a condenser's output
 };
 
 struct HardLink {
@@ -278,6 +280,30 @@ std::string lowercase_first(std::string s) {
 
 const std::string k_cancelled = "cancelled";
 
+// The data of the current tar entry, for a condenser. A failure is kept for the layer streamer to report.
+class EntryStream final : public ByteStream {
+ public:
+  EntryStream(archive* a, std::uint64_t size) : m_archive(a), m_left(size) {}
+  util::Result<std::size_t> read(char* buffer, std::size_t max) override {
+    if (failure) return *failure;
+    if (m_left == 0) return std::size_t{0};
+    la_ssize_t n = archive_read_data(m_archive, buffer, static_cast<std::size_t>(std::min<std::uint64_t>(max, m_left)));
+    if (n <= 0) {
+      truncated = n == 0;
+      failure = make_error(ErrorCode::parse, truncated ? "entry is truncated" : "malformed entry");
+      return *failure;
+    }
+    m_left -= static_cast<std::uint64_t>(n);
+    return static_cast<std::size_t>(n);
+  }
+  std::optional<util::Error> failure;
+  bool truncated = false;
+
+ private:
+  archive* m_archive;
+  std::uint64_t m_left;
+};
+
 // Streams one layer blob: records every entry, captures the wanted files, checks digest, size and limits.
 class LayerStreamer {
  public:
@@ -376,6 +402,7 @@ class LayerStreamer {
     const ImageLimits& limits = m_budget.limits;
     archive_entry* entry = nullptr;
     std::string scratch, scratch_link, joined;
+    FileEntry scratch_entry;
     std::uint64_t seen = 0;
     for (;;) {
       if (m_budget.stop) return make_error(ErrorCode::internal, k_cancelled);
@@ -428,6 +455,7 @@ class LayerStreamer {
 
       LayerEntry e;
       e.size = size;
+      e.mode = static_cast<std::uint32_t>(archive_entry_perm(entry)) & 07777;
       if (const char* target = archive_entry_hardlink(entry)) {
         std::string_view link;
         std::size_t link_depth = 0;
@@ -460,10 +488,34 @@ class LayerStreamer {
       e.path = out.arena.store(path);
       if ((e.kind == Kind::regular || e.kind == Kind::hardlink) && m_options.capture && m_options.capture(e.path))
         e.wanted = true;
+      CondenseFn condense = nullptr;
+      if ((e.kind == Kind::regular || e.kind == Kind::hardlink) && !e.wanted && m_options.condense) {
+        scratch_entry.path.assign(e.path);
+        scratch_entry.size = size;
+        scratch_entry.mode = e.mode;
+        condense = m_options.condense(scratch_entry);
+        e.wanted = condense != nullptr;  // a hard link takes its target's condensed bytes (apply)
+      }
       if (e.kind == Kind::hardlink) {
         out.hardlinks.push_back({e.path, e.link, e.wanted});
         // A wanted link to a file this layer may hold without having captured it: checked once sorted (finish).
         if (e.wanted && !out.captured.count(e.link)) m_link_checks.push_back(e.link);
+      } else if (e.kind == Kind::regular && condense) {
+        EntryStream in(a, size);
+        auto c = condense(in, scratch_entry);
+        if (in.failure)
+          return in.truncated ? error(ErrorCode::parse, "malformed layer: " + std::string(e.path) + " is truncated")
+                              : malformed(a);
+        if (!c.ok()) {
+          warn(std::string(e.path) + ": " + c.error().message);
+          e.wanted = false;
+        } else {
+          if ((m_budget.captured += c->size()) > limits.max_captured_total)
+            return limit("captured files exceed the limit of " + std::to_string(limits.max_captured_total) +
+                         " bytes at " + std::string(e.path));
+          out.captured[e.path] = std::move(*c);
+          e.captured = e.condensed = true;
+        }
       } else if (e.kind == Kind::regular && e.wanted) {
         if (size > limits.max_captured_file) {
           warn(std::string(e.path) + ": " + std::to_string(size) + " bytes, over the capture limit of " +
@@ -518,6 +570,7 @@ struct Node {
   std::string_view link;
   std::uint64_t size = 0;
   std::uint32_t layer = 0;
+  std::uint32_t mode = 0;
   Kind kind = Kind::other;
   bool dead = false;
 };
@@ -539,7 +592,7 @@ class ImageSourceImpl : public ImageSource {
   std::vector<FileEntry> files(const PathFilter& want, std::vector<util::Diagnostic>&) override {
     std::vector<FileEntry> out;
     for (const auto& n : m_state)
-      if (n.kind == Kind::regular && (!want || want(n.path))) out.push_back({std::string(n.path), n.size});
+      if (n.kind == Kind::regular && (!want || want(n.path))) out.push_back({std::string(n.path), n.size, n.mode});
     return out;
   }
 
@@ -555,6 +608,8 @@ class ImageSourceImpl : public ImageSource {
     if (it == m_record_index.end() || m_records[it->second].versions.empty() ||
         m_records[it->second].versions.back().deleted || !m_records[it->second].versions.back().captured)
       return make_error(ErrorCode::io, "cannot read " + shown + ": not captured", {m_target});
+    if (m_records[it->second].versions.back().condensed)
+      return make_error(ErrorCode::io, "cannot read " + shown + ": only its condensed form was kept", {m_target});
     const std::string& bytes = m_records[it->second].versions.back().bytes;
     if (bytes.size() > max_bytes)
       return make_error(ErrorCode::io,
@@ -562,6 +617,21 @@ class ImageSourceImpl : public ImageSource {
                             std::to_string(max_bytes),
                         {m_target});
     return bytes;
+  }
+
+  util::Result<std::string> condensed(std::string_view relative_path, CondenseFn condense) const override {
+    auto node = resolve(relative_path);
+    if (!node.ok()) return node.error();
+    const Node* n = *node;
+    std::string shown(relative_path);
+    if (!n || n->kind != Kind::regular)
+      return make_error(ErrorCode::io, "cannot read " + shown + ": no such file in the image", {m_target});
+    const FileVersion* v = latest(n->path);
+    if (!v || v->deleted || !v->captured)
+      return make_error(ErrorCode::io, "cannot read " + shown + ": not captured", {m_target});
+    if (v->condensed) return v->bytes;
+    MemoryStream in(v->bytes);
+    return condense(in, FileEntry{std::string(n->path), n->size, n->mode});
   }
 
   std::size_t layer_of(std::string_view path) const override {
@@ -605,11 +675,12 @@ class ImageSourceImpl : public ImageSource {
       // A file or link replacing a directory (stated, or implied by lower entries under it) hides its contents.
       if (e.kind != Kind::directory && (old ? old->kind == Kind::directory : has_children(i, e.path, prefix)))
         replaced_dirs.push_back(e.path);
-      next.push_back(Node{e.path, e.link, e.size, layer, e.kind, false});
+      next.push_back(Node{e.path, e.link, e.size, layer, e.mode, e.kind, false});
       if (e.kind == Kind::regular && e.wanted) {
         FileVersion v;
         v.layer = layer;
         v.captured = e.captured;
+        v.condensed = e.condensed;
         if (e.captured) {
           auto c = r.captured.find(e.path);
           v.bytes = last_use ? std::move(c->second) : c->second;
@@ -646,12 +717,14 @@ class ImageSourceImpl : public ImageSource {
       }
       n->kind = Kind::regular;
       n->size = target->size;
+      n->mode = target->mode;
       if (!link.wanted) continue;
       FileVersion v;
       v.layer = layer;
       if (const FileVersion* t = latest(link.target); t && !t->deleted && t->captured && t->layer == target->layer) {
         v.bytes = t->bytes;
         v.captured = true;
+        v.condensed = t->condensed;
       } else if (auto b = r.link_bytes.find(link.target); b != r.link_bytes.end()) {
         v.bytes = b->second;
         v.captured = true;

@@ -33,16 +33,20 @@ struct ImageOptions {
   std::string platform;  ///< "os/arch[/variant]" under an index; empty = the only one, else linux/amd64
   PathFilter capture;    ///< which (normalised, relative) paths to keep the bytes of; empty = none. Called from
                          ///< several threads at once when threads > 1.
+  /// Which files to condense rather than capture (a file `capture` keeps is not condensed); empty = none. The
+  /// condensed bytes stand in for the file in history() and condensed(); called from several threads at once.
+  CondenseChooser condense;
   unsigned threads = 1;  ///< layers streamed at once
   ImageLimits limits;
 };
 
 /// One version of a captured path as one layer left it.
 struct FileVersion {
-  std::size_t layer = 0;  ///< index into ImageInfo::layers
-  bool deleted = false;   ///< removed in this layer: a whiteout, an opaque directory, or replaced by a non-file
-  bool captured = true;   ///< false when the file was present but not kept (over ImageLimits::max_captured_file)
-  std::string bytes;      ///< contents when captured
+  std::size_t layer = 0;   ///< index into ImageInfo::layers
+  bool deleted = false;    ///< removed in this layer: a whiteout, an opaque directory, or replaced by a non-file
+  bool captured = true;    ///< false when the file was present but not kept (over ImageLimits::max_captured_file)
+  bool condensed = false;  ///< `bytes` are what ImageOptions::condense chose made of the file, not the file
+  std::string bytes;       ///< contents when captured
 };
 
 /// An opened image. The Source interface is the squashed view: files() lists the regular files (hard links included)

@@ -45,6 +45,12 @@ class FakeImage final : public source::ImageSource {
     if (layer_of(path) == SIZE_MAX) return util::make_error(util::ErrorCode::io, "missing", {std::string(path)});
     return final_bytes(path);
   }
+  util::Result<std::string> condensed(std::string_view path, source::CondenseFn condense) const override {
+    auto bytes = read(path, UINT64_MAX);
+    if (!bytes.ok()) return bytes.error();
+    source::MemoryStream in(*bytes);
+    return condense(in, source::FileEntry{std::string(path), bytes->size(), 0755});
+  }
   const source::ImageInfo& info() const override { return m_info; }
   std::size_t layer_of(std::string_view path) const override {
     std::size_t at = SIZE_MAX;

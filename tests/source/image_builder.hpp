@@ -22,7 +22,7 @@ enum class Filter { none, gzip, zstd };
 /// One member of a tarball.
 struct TarEntry {
   std::string name;
-  char type = 'f';   // 'f' file, 'd' directory, 'l' symlink, 'h' hard link
+  char type = 'f';   // 'f' file, 'x' executable file, 'd' directory, 'l' symlink, 'h' hard link
   std::string data;  // contents, or the link target
 };
 
@@ -59,11 +59,11 @@ inline std::string make_tar(const std::vector<TarEntry>& entries, Filter filter 
       archive_entry_set_size(entry, 0);
     } else {
       archive_entry_set_filetype(entry, AE_IFREG);
-      archive_entry_set_perm(entry, 0644);
+      archive_entry_set_perm(entry, e.type == 'x' ? 0755 : 0644);
       archive_entry_set_size(entry, static_cast<la_int64_t>(e.data.size()));
     }
     EXPECT_EQ(archive_write_header(a, entry), ARCHIVE_OK) << archive_error_string(a);
-    if (e.type == 'f' && !e.data.empty()) archive_write_data(a, e.data.data(), e.data.size());
+    if ((e.type == 'f' || e.type == 'x') && !e.data.empty()) archive_write_data(a, e.data.data(), e.data.size());
     archive_entry_free(entry);
   }
   archive_write_close(a);

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "lib/catalog/go/go_common.hpp"
 #include "lib/model/purl.hpp"
 #include "lib/util/strings.hpp"
 
@@ -367,27 +368,6 @@ class Parser {
   GoMod m_mod;
 };
 
-// pkg:golang/<namespace>/<name>@<version>: the module path's last segment is the name
-// (purl-spec PURL-TYPES golang); case is kept, module paths are case-sensitive.
-model::Package make_go_package(const std::string& module_path, const std::string& version) {
-  model::Package p;
-  p.name = module_path;
-  p.version = version;
-  p.ecosystem = "golang";
-  model::Purl purl;
-  purl.type = "golang";
-  auto slash = module_path.rfind('/');
-  if (slash == std::string::npos) {
-    purl.name = module_path;
-  } else {
-    purl.namespace_ = module_path.substr(0, slash);
-    purl.name = module_path.substr(slash + 1);
-  }
-  purl.version = version;
-  p.purl = purl.to_string();
-  return p;
-}
-
 // go.sum lines are "<module> <version> h1:<base64>" (hash of the module's file tree)
 // and "<module> <version>/go.mod h1:<base64>" (hash of its go.mod alone); only the
 // first kind identifies the module content.
@@ -420,14 +400,7 @@ std::unordered_map<std::string, std::string> read_go_sum(std::string_view text) 
 
 void add_go_sum_hash(model::Package& p, const std::unordered_map<std::string, std::string>& sums) {
   auto it = sums.find(p.name + " " + p.version);
-  if (it == sums.end()) return;
-  // h1 is Go's dirhash "Hash1": SHA-256 over a sorted list of "<sha256>  <file>" lines of
-  // the module zip's files, not a hash of any file. It is still a SHA-256 digest that
-  // identifies the module content, and the raw value is kept for `go mod verify`-style use.
-  std::string raw;
-  if (util::base64_decode(std::string_view(it->second).substr(3), raw) && raw.size() == 32)
-    p.hashes.push_back({"SHA-256", util::hex_encode(raw)});
-  p.add_property("purser:golang:h1", it->second);
+  if (it != sums.end()) add_h1_hash(p, it->second);
 }
 
 }  // namespace
