@@ -11,7 +11,8 @@ DEB_PACKAGES := build-essential cmake ninja-build pkg-config git \
   libssl-dev nlohmann-json3-dev libcli11-dev libgtest-dev libvalijson-dev \
   libtomlplusplus-dev libyaml-cpp-dev libpugixml-dev libsqlite3-dev libre2-dev \
   libzstd-dev libjemalloc-dev libarchive-dev libcurl4-openssl-dev clang libclang-rt-14-dev \
-  libxml2-dev openssl python3-securesystemslib python3-cryptography python3-nacl rpm golang-go
+  libxml2-dev openssl python3-securesystemslib python3-cryptography python3-nacl rpm golang-go zlib1g-dev \
+  db5.3-util
 
 .PHONY: all deps build test demo asan fuzz bench format tidy update-golden install clean
 

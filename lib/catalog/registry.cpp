@@ -16,6 +16,7 @@
 #include "lib/catalog/python/poetry_lock.hpp"
 #include "lib/catalog/python/requirements.hpp"
 #include "lib/catalog/python/uv_lock.hpp"
+#include "lib/catalog/rust/auditable.hpp"
 #include "lib/catalog/rust/cargo_lock.hpp"
 
 namespace purser::catalog {
@@ -40,6 +41,7 @@ const std::vector<Cataloger>& registry() {
              &os::apk_installed_cataloger(),
              &os::rpm_db_cataloger(),
              &go::go_binary_cataloger(),
+             &rust::rust_binary_cataloger(),
          })
       out.push_back(*c);
     return out;

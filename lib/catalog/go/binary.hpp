@@ -13,19 +13,12 @@ namespace purser::catalog::go {
 /// Registry entry for go-binary (executables anywhere in an image or a root filesystem).
 const Cataloger& go_binary_cataloger();
 
-/// Finds the build information in one forward pass over an executable (ELF, Mach-O or PE; anything else is left at
-/// once) and returns it condensed: "go\t<toolchain version>\n" followed by the module information lines as the
-/// toolchain wrote them ("path", "mod", "dep", "=>", "build"), or "!\t<problem>\n" when the blob is damaged or in the
-/// pre-1.18 format (whose strings are pointers into the data segment, not inline). Empty when the file holds no Go
-/// build information. Reads only up to the end of the build information; keeps at most 4 MiB of it. Errors only when
-/// `in` fails.
-util::Result<std::string> condense_go_binary(source::ByteStream& in, const source::FileEntry& file);
-
-/// Parses condensed build information (see ParseFn). The main module (type application; "(devel)" → no version) needs
-/// every dependency and the standard library "stdlib" at the toolchain's version; a dependency replaced by another
-/// module ("=>") is reported as the replacement, one replaced by a local directory keeps its path and version.
-/// Properties: purser:golang:toolchain, purser:golang:main-package, purser:golang:build:<setting> (GOOS, GOARCH, vcs.*,
-/// CGO_ENABLED, -buildmode, -tags...; never -ldflags, which may carry secrets), purser:golang:h1.
+/// Parses the Go record of binary::condense_executable (see ParseFn; other records give nothing). The main module (type
+/// application; "(devel)" → no version) needs every dependency and the standard library "stdlib" at the toolchain's
+/// version; a dependency replaced by another module ("=>") is reported as the replacement, one replaced by a local
+/// directory keeps its path and version. Properties: purser:golang:toolchain, purser:golang:main-package,
+/// purser:golang:build:<setting> (GOOS, GOARCH, vcs.*, CGO_ENABLED, -buildmode, -tags...; never -ldflags, which may
+/// carry secrets), purser:golang:h1.
 ParseResult parse_go_binary(std::string_view condensed, const std::string& path, const FileResolver& resolver);
 
 }  // namespace purser::catalog::go

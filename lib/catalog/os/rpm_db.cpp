@@ -55,13 +55,17 @@ std::string sqlite_why(sqlite3* db) { return db ? sqlite3_errmsg(db) : "out of m
 // rpm's NDB format (lib/backend/ndb/rpmpkg.c): the Packages.db file starts with the little-endian magic 'RpmP'.
 bool looks_like_ndb(std::string_view b) { return b.size() >= 4 && b.substr(0, 4) == "RpmP"; }
 
-// Berkeley DB hash database: the metadata page carries the magic 0x061561 at byte 12, in the creator's byte order.
+// Berkeley DB (db_page.h, DBMETA): every access method's metadata page carries its magic at byte 12, in the
+// creator's byte order: hash 0x061561, btree 0x053162, queue 0x042253, heap 0x074582. All are routed to the
+// Berkeley DB reader, which reads hash and names the others.
 bool looks_like_bdb(std::string_view b) {
   if (b.size() < 16) return false;
-  auto u = [&](std::size_t i) { return static_cast<unsigned char>(b[i]); };
-  bool le = u(12) == 0x61 && u(13) == 0x15 && u(14) == 0x06 && u(15) == 0x00;
-  bool be = u(12) == 0x00 && u(13) == 0x06 && u(14) == 0x15 && u(15) == 0x61;
-  return le || be;
+  auto u = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(b[i])); };
+  std::uint32_t le = u(12) | u(13) << 8 | u(14) << 16 | u(15) << 24;
+  std::uint32_t be = u(15) | u(14) << 8 | u(13) << 16 | u(12) << 24;
+  for (std::uint32_t magic : {0x061561u, 0x053162u, 0x042253u, 0x074582u})
+    if (le == magic || be == magic) return true;
+  return false;
 }
 
 struct Pkg {
@@ -137,30 +141,43 @@ const Pkg* choose(const std::string& req, const Pkg& from,
   return list->front();
 }
 
-// Which of rpm's three database formats the bytes are; only SQLite is read.
-util::Status check_format(std::string_view bytes, const std::string& path) {
-  if (bytes.substr(0, k_sqlite_magic.size()) == k_sqlite_magic) return util::Ok{};
-  if (looks_like_ndb(bytes))
-    return make_error(ErrorCode::unsupported, "unsupported rpm database: the ndb format (Packages.db) is not read",
-                      {path});
-  if (looks_like_bdb(bytes))
-    return make_error(ErrorCode::unsupported, "unsupported rpm database: the berkeley db format (Packages) is not read",
-                      {path});
+enum class Format { sqlite, ndb, bdb };
+
+// Which of rpm's three database formats the bytes are, by magic.
+util::Result<Format> detect_format(std::string_view bytes, const std::string& path) {
+  if (bytes.substr(0, k_sqlite_magic.size()) == k_sqlite_magic) return Format::sqlite;
+  if (looks_like_ndb(bytes)) return Format::ndb;
+  if (looks_like_bdb(bytes)) return Format::bdb;
   return bad(path, "not an sqlite, ndb or berkeley db file");
 }
 
+util::Status read_records(Format format, std::string_view bytes, const std::string& path, const RpmDbVisitor& visit) {
+  switch (format) {
+    case Format::ndb:
+      return read_rpmdb_ndb(bytes, path, visit);
+    case Format::bdb:
+      return read_rpmdb_bdb(bytes, path, visit);
+    case Format::sqlite:
+      break;
+  }
+  return read_rpmdb_sqlite(bytes, path, visit);
+}
+
 void parse_impl(std::string_view bytes, const std::string& path, const FileResolver& resolver, ParseResult& out) {
-  if (auto format = check_format(bytes, path); !format.ok()) {
+  auto format = detect_format(bytes, path);
+  if (!format.ok()) {
     out.diagnostics.push_back({util::Severity::error, format.error().message, format.error().location});
     return;
   }
+  // Warnings name the record as the format does: the hnum of the Packages table or hash file, NDB's pkgidx.
+  std::string label = *format == Format::ndb ? "Packages.db pkgidx " : "Packages hnum ";
   CappedDiagnostics diags(out, path, "invalid rpm database", k_max_diagnostics);
   std::vector<Pkg> pkgs;
   // Each header is parsed as its row is read: only the parsed fields are kept, never the blobs.
-  auto read = read_rpmdb_sqlite(bytes, path, [&](const RpmDbRecord& r) {
-    std::string where = "Packages hnum " + std::to_string(r.hnum) + ": ";
-    if (!r.is_blob) {
-      diags.warn(where + "the blob column does not hold a blob");
+  auto read = read_records(*format, bytes, path, [&](const RpmDbRecord& r) {
+    std::string where = label + std::to_string(r.hnum) + ": ";
+    if (!r.problem.empty()) {
+      diags.warn(where + r.problem);
       return;
     }
     auto h = parse_rpm_header(r.blob);
@@ -261,7 +278,7 @@ util::Status read_rpmdb_sqlite(std::string_view bytes, const std::string& path, 
     RpmDbRecord r;
     r.hnum = sqlite3_column_int64(raw_stmt, 0);
     if (sqlite3_column_type(raw_stmt, 1) != SQLITE_BLOB) {
-      r.is_blob = false;
+      r.problem = "the blob column does not hold a blob";
     } else {
       const void* blob = sqlite3_column_blob(raw_stmt, 1);
       int n = sqlite3_column_bytes(raw_stmt, 1);
@@ -288,15 +305,16 @@ ParseResult parse_rpm_db(std::string_view bytes, const std::string& path, const 
 }
 
 const Cataloger& rpm_db_cataloger() {
-  static const Cataloger c{"rpm-db",
-                           "rpm",
-                           {"installed", "os"},
-                           {"var/lib/rpm/rpmdb.sqlite", "usr/lib/sysimage/rpm/rpmdb.sqlite", "var/lib/rpm/Packages.db",
-                            "usr/lib/sysimage/rpm/Packages.db", "var/lib/rpm/Packages"},
-                           "installed RPM packages (rpmdb.sqlite) with their files and requires/provides edges; the "
-                           "ndb (Packages.db) and berkeley db (Packages) formats are reported as unsupported",
-                           &parse_rpm_db,
-                           {"etc/os-release", "usr/lib/os-release", "etc/redhat-release", "etc/system-release"}};
+  static const Cataloger c{
+      "rpm-db",
+      "rpm",
+      {"installed", "os"},
+      {"var/lib/rpm/rpmdb.sqlite", "usr/lib/sysimage/rpm/rpmdb.sqlite", "var/lib/rpm/Packages.db",
+       "usr/lib/sysimage/rpm/Packages.db", "var/lib/rpm/Packages", "usr/lib/sysimage/rpm/Packages"},
+      "installed RPM packages (rpmdb.sqlite, ndb Packages.db, berkeley db Packages) with their "
+      "files and requires/provides edges",
+      &parse_rpm_db,
+      {"etc/os-release", "usr/lib/os-release", "etc/redhat-release", "etc/system-release"}};
   return c;
 }
 

@@ -4,6 +4,8 @@
 
 #include "lib/catalog/go/binary.hpp"
 
+#include "lib/catalog/binary/executable.hpp"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -21,7 +23,7 @@
 #include "tests/source/image_builder.hpp"
 
 using namespace purser;
-using catalog::go::condense_go_binary;
+using catalog::binary::condense_executable;
 using catalog::go::parse_go_binary;
 
 namespace {
@@ -83,7 +85,7 @@ class ChunkStream final : public source::ByteStream {
 
 std::string condense(const std::string& bytes, std::size_t step = SIZE_MAX) {
   ChunkStream in(bytes, step);
-  auto r = condense_go_binary(in, source::FileEntry{"app", bytes.size(), 0755});
+  auto r = condense_executable(in, source::FileEntry{"app", bytes.size(), 0755});
   EXPECT_TRUE(r.ok()) << r.error().message;
   return r.ok() ? *r : std::string();
 }
@@ -152,21 +154,22 @@ TEST(GoBinary, MachOAndPeAreRead) {
 
 TEST(GoBinary, DamagedAndOldFormatsAreReported) {
   EXPECT_EQ(condense(elf_with(blob("go1.16", "", 0), 4096)),
-            "!\tgo build information in the pre-go 1.18 format is not read\n");
+            "go!\tgo build information in the pre-go 1.18 format is not read\n");
   EXPECT_EQ(condense(elf_with(blob("go1.21.5", k_modinfo, 2, 3), 4096)),
-            "!\tinvalid go build information: pointer size 3 at offset 4096\n");
+            "go!\tinvalid go build information: pointer size 3 at offset 4096\n");
   std::string cut = elf_with(blob("go1.21.5", k_modinfo), 4096, 0);
   cut.resize(cut.size() - 40);
-  EXPECT_EQ(condense(cut), "!\tinvalid go build information: truncated at offset 4096\n");
+  EXPECT_EQ(condense(cut), "go!\tinvalid go build information: truncated at offset 4096\n");
   std::string huge("\xff Go buildinf:\x08\x02", 16);
   huge.resize(32, '\0');
   huge += uvarint(8) + "go1.21.5" + uvarint(1ull << 40);
   EXPECT_EQ(condense(elf_with(huge, 4096)),
-            "!\tinvalid go build information: a string of 1099511627776 bytes, over the limit of 4194304\n");
+            "go!\tinvalid go build information: a string of 1099511627776 bytes, over the limit of 4194304\n");
   std::string endless = huge.substr(0, 32) + std::string(11, '\xff');
-  EXPECT_EQ(condense(elf_with(endless, 4096)), "!\tinvalid go build information: malformed string length\n");
+  EXPECT_EQ(condense(elf_with(endless, 4096)), "go!\tinvalid go build information: malformed string length\n");
 
-  auto r = parse_go_binary("!\tgo build information in the pre-go 1.18 format is not read\n", "usr/bin/old", resolver);
+  auto r =
+      parse_go_binary("go!\tgo build information in the pre-go 1.18 format is not read\n", "usr/bin/old", resolver);
   EXPECT_TRUE(r.entries.empty());
   ASSERT_EQ(r.diagnostics.size(), 1u);
   EXPECT_EQ(r.diagnostics[0].to_string(), "usr/bin/old: go build information in the pre-go 1.18 format is not read");
@@ -174,7 +177,7 @@ TEST(GoBinary, DamagedAndOldFormatsAreReported) {
 
 TEST(GoBinary, StreamFailurePropagates) {
   ChunkStream in(elf_with(blob("go1.21.5", k_modinfo), 600000), 4096, 300000);
-  auto r = condense_go_binary(in, source::FileEntry{"app", 0, 0755});
+  auto r = condense_executable(in, source::FileEntry{"app", 0, 0755});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message, "layer is truncated");
 }

@@ -13,6 +13,7 @@
 #include "lib/catalog/os/rpm_db.hpp"
 #include "lib/catalog/scan.hpp"
 #include "tests/catalog/cataloger_tester.hpp"
+#include "tests/catalog/os/rpm_db_writers.hpp"
 
 namespace purser::catalog::os {
 namespace {
@@ -39,6 +40,32 @@ std::string run(const std::string& command) {
 }
 
 bool have_rpm_tools() { return run("command -v rpm >/dev/null 2>&1 && command -v rpmbuild >/dev/null 2>&1") == ""; }
+bool have_db_load() { return run("command -v db5.3_load >/dev/null 2>&1") == ""; }
+
+std::string hex(std::string_view bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
+// db_dump's "bytevalue" text format (db5.3_dump(1)): a header, then key and value lines of hex bytes, each led by a
+// space. Keys are 4-byte record numbers in the byte order of the metadata, as rpm writes them; record 0 is rpm's.
+std::string db_dump_text(const test_writers::Records& records, std::uint32_t page_size, bool big) {
+  std::string out = "VERSION=3\nformat=bytevalue\ntype=hash\ndb_pagesize=" + std::to_string(page_size) +
+                    "\ndb_lorder=" + (big ? "4321" : "1234") + "\nHEADER=END\n";
+  auto key = [&](std::uint32_t n) {
+    std::string k(4, '\0');
+    test_writers::put32(k, 0, n, big);
+    return k;
+  };
+  out += " " + hex(key(0)) + "\n " + hex(key(static_cast<std::uint32_t>(records.size() + 1))) + "\n";
+  for (const auto& [idx, blob] : records) out += " " + hex(key(idx)) + "\n " + hex(blob) + "\n";
+  return out + "DATA=END\n";
+}
 
 void write_file(const fs::path& p, const std::string& bytes) {
   fs::create_directories(p.parent_path());
@@ -128,6 +155,37 @@ class RpmDbReal : public ::testing::Test {
     s_bytes = read_bytes(db + "/rpmdb.sqlite");
     s_qa = run("rpm -qa" + dbdefs + " --qf '%{NAME}@%{EVR}\\n' 2>&1");
     s_files = run("rpm -qa" + dbdefs + " --qf '[%{FILENAMES}\\n]' 2>&1");
+
+    // The same header blobs in the other two formats.
+    auto read = read_rpmdb_sqlite(s_bytes, k_path, [&](const RpmDbRecord& r) {
+      s_records.emplace_back(static_cast<std::uint32_t>(r.hnum), std::string(r.blob));
+    });
+    if (!read.ok()) s_log += read.error().to_string();
+    s_ndb = test_writers::write_ndb(s_records);
+    s_hand_bdb = test_writers::write_bdb(s_records);
+    write_file(fs::path(s_root) / "hand/Packages", s_hand_bdb);
+    s_hand_bdb_qa = rpm_qa_bdb(s_root + "/hand");
+    if (!have_db_load()) return;
+    for (bool big : {false, true}) {
+      std::string dir = s_root + (big ? "/bdb-be" : "/bdb-le");
+      write_file(fs::path(dir) / "dump.txt", db_dump_text(s_records, big ? 512 : 4096, big));
+      s_log += run("db5.3_load -f " + dir + "/dump.txt " + dir + "/Packages 2>&1");
+      (big ? s_bdb_be : s_bdb_le) = read_bytes(dir + "/Packages");
+      (big ? s_bdb_be_qa : s_bdb_le_qa) = rpm_qa_bdb(dir);
+    }
+    // With page checksums (DB_CHKSUM), which rpm's bdb_ro does not read but Berkeley DB allows.
+    std::string dir = s_root + "/bdb-ck";
+    write_file(fs::path(dir) / "dump.txt", db_dump_text(s_records, 1024, false));
+    s_log += run("db5.3_load -c chksum=1 -f " + dir + "/dump.txt " + dir + "/Packages 2>&1");
+    s_bdb_ck = read_bytes(dir + "/Packages");
+    // The same records as a btree, which rpm never uses for Packages.
+    s_log += run("db5.3_load -t btree -f " + dir + "/dump.txt " + dir + "/Btree 2>&1");
+    s_bdb_btree = read_bytes(dir + "/Btree");
+  }
+  // rpm's read-only Berkeley DB backend lists the packages of the Packages file in `dir` (it warns that the index
+  // files are missing: only Packages is written).
+  static std::string rpm_qa_bdb(const std::string& dir) {
+    return run("rpm --dbpath " + dir + " --define '_db_backend bdb_ro' -qa --qf '%{NAME}@%{EVR}\\n' 2>/dev/null");
   }
   static void TearDownTestSuite() {
     if (!s_root.empty()) fs::remove_all(s_root);
@@ -154,7 +212,78 @@ class RpmDbReal : public ::testing::Test {
     return out;
   }
   static inline std::string s_root, s_log, s_bytes, s_qa, s_files;
+  static inline test_writers::Records s_records;
+  static inline std::string s_ndb, s_hand_bdb, s_hand_bdb_qa, s_bdb_le, s_bdb_le_qa, s_bdb_be, s_bdb_be_qa, s_bdb_ck,
+      s_bdb_btree;
 };
+
+// Everything a parse reports, one line per package, for comparing the formats: the same record numbers give the
+// same resolution keys, so equal summaries mean the same packages, purls, fields, owned files and edges.
+std::vector<std::string> summary(const ParseResult& r) {
+  std::vector<std::string> out;
+  for (const auto& e : r.entries) {
+    const auto& p = e.package;
+    std::string line = p.name + "@" + p.version + " " + p.purl + " license=" + p.license + " supplier=" + p.supplier;
+    for (const auto& prop : p.properties) line += " " + prop.name + "=" + prop.value;
+    for (const auto& l : p.locations) line += " at=" + l.to_string();
+    for (const auto& k : e.provides) line += " provides=" + k;
+    for (const auto& n : e.needs) line += " needs=" + n.key;
+    for (const auto& f : e.owned_files) line += " file=" + f;
+    out.push_back(line);
+  }
+  for (const auto& d : r.diagnostics) out.push_back("diagnostic: " + d.to_string());
+  return out;
+}
+
+ParseResult parse_as(const std::string& bytes, const std::string& path) {
+  CatalogTester t(&parse_rpm_db);
+  t.from_string(bytes, path).with_file("etc/os-release", "ID=fedora\nVERSION_ID=40\n");
+  return t.result();
+}
+
+TEST_F(RpmDbReal, NdbParsesLikeSqlite) {
+  ASSERT_EQ(s_records.size(), 3u);
+  auto want = summary(parse_as(s_bytes, k_path));
+  ASSERT_EQ(want.size(), 3u);
+  EXPECT_EQ(summary(parse_as(s_ndb, k_path)), want);
+  CatalogTester t(&parse_rpm_db);
+  t.from_string(s_ndb, "usr/lib/sysimage/rpm/Packages.db")
+      .expect_packages({"alpha@2:1.0-1", "beta@2.5-3.el9", "gamma-impl@0.1-1"})
+      .expect_edges({{"alpha@2:1.0-1", "beta@2.5-3.el9"},
+                     {"alpha@2:1.0-1", "gamma-impl@0.1-1"},
+                     {"beta@2.5-3.el9", "alpha@2:1.0-1"}})
+      .expect_no_diagnostics();
+}
+
+TEST_F(RpmDbReal, HandWrittenBerkeleyDbIsReadByRpmAndLikeSqlite) {
+  // rpm's own bdb_ro backend accepting the test writer's file is what makes the hostile variants credible.
+  EXPECT_EQ(lines(s_hand_bdb_qa), lines(s_qa)) << s_log;
+  EXPECT_EQ(summary(parse_as(s_hand_bdb, k_path)), summary(parse_as(s_bytes, k_path)));
+}
+
+TEST_F(RpmDbReal, BerkeleyDbMadeByDbLoadParsesLikeSqlite) {
+  if (!have_db_load()) GTEST_SKIP() << "db5.3_load is not installed (Debian package db5.3-util)";
+  ASSERT_FALSE(s_bdb_le.empty()) << s_log;
+  ASSERT_FALSE(s_bdb_be.empty()) << s_log;
+  // Genuine rpm Berkeley DB files: rpm itself lists the same packages from them.
+  EXPECT_EQ(lines(s_bdb_le_qa), lines(s_qa)) << s_log;
+  EXPECT_EQ(lines(s_bdb_be_qa), lines(s_qa)) << s_log;
+  // Little-endian with 4096-byte pages (x86 rpm's layout) and big-endian with 512-byte pages (s390x, long chains).
+  EXPECT_EQ(s_bdb_le.substr(12, 4), std::string("\x61\x15\x06\x00", 4));
+  EXPECT_EQ(s_bdb_be.substr(12, 4), std::string("\x00\x06\x15\x61", 4));
+  auto want = summary(parse_as(s_bytes, k_path));
+  EXPECT_EQ(summary(parse_as(s_bdb_le, k_path)), want);
+  EXPECT_EQ(summary(parse_as(s_bdb_be, k_path)), want);
+  ASSERT_GT(s_bdb_ck.size(), 26u) << s_log;
+  EXPECT_EQ(s_bdb_ck[26], 0x01);  // DBMETA_CHKSUM
+  EXPECT_EQ(summary(parse_as(s_bdb_ck, k_path)), want);
+  EXPECT_EQ(summary(parse_as(s_bdb_btree, "var/lib/rpm/Packages")),
+            (std::vector<std::string>{"diagnostic: var/lib/rpm/Packages: invalid rpm database: a berkeley db btree "
+                                      "database, not hash (rpm's Packages is a hash file)"}));
+  std::vector<std::int64_t> seen;
+  ASSERT_TRUE(read_rpmdb_bdb(s_bdb_be, k_path, [&](const RpmDbRecord& r) { seen.push_back(r.hnum); }).ok());
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{1, 2, 3}));
+}
 
 TEST_F(RpmDbReal, PackagesMatchRpmQa) {
   auto t = tester();
@@ -326,19 +455,20 @@ TEST_F(RpmDbHostile, NotAnSqliteFile) {
   EXPECT_EQ(t.result().diagnostics[0].severity, util::Severity::error);
 }
 
-TEST_F(RpmDbHostile, NdbAndBerkeleyDbAreReportedUnsupported) {
+TEST_F(RpmDbHostile, FormatIsChosenByMagicNotName) {
+  // An NDB or Berkeley DB file under any of the globbed names goes to its own reader.
   CatalogTester ndb(&parse_rpm_db);
-  ndb.from_string(std::string("RpmP\0\0\0\0", 8), "var/lib/rpm/Packages.db")
+  ndb.from_string(std::string("RpmP\0\0\0\0", 8), k_path)
       .expect_diagnostics(
-          {"var/lib/rpm/Packages.db: unsupported rpm database: the ndb format (Packages.db) is not read"});
+          {"var/lib/rpm/rpmdb.sqlite: invalid rpm database: truncated: the ndb header needs 32 bytes, the file has 8"});
   std::string bdb(4096, '\0');
   bdb[12] = 0x61;
   bdb[13] = 0x15;
   bdb[14] = 0x06;
   CatalogTester b(&parse_rpm_db);
   b.from_string(bdb, "var/lib/rpm/Packages")
-      .expect_diagnostics(
-          {"var/lib/rpm/Packages: unsupported rpm database: the berkeley db format (Packages) is not read"});
+      .expect_diagnostics({"var/lib/rpm/Packages: invalid rpm database: the metadata page has type 0, not hash "
+                           "metadata (8)"});
 }
 
 TEST_F(RpmDbHostile, MissingPackagesTable) {
@@ -402,10 +532,12 @@ TEST(RpmDb, GlobsCoverBothDatabaseLocations) {
   const auto& c = rpm_db_cataloger();
   EXPECT_EQ(c.id, "rpm-db");
   EXPECT_EQ(c.ecosystem, "rpm");
+  // usr/lib/sysimage/rpm/Packages: SUSE moved the Berkeley DB there before switching to NDB.
   for (const char* p : {"var/lib/rpm/rpmdb.sqlite", "usr/lib/sysimage/rpm/rpmdb.sqlite", "var/lib/rpm/Packages",
-                        "var/lib/rpm/Packages.db", "usr/lib/sysimage/rpm/Packages.db"})
+                        "var/lib/rpm/Packages.db", "usr/lib/sysimage/rpm/Packages.db", "usr/lib/sysimage/rpm/Packages"})
     EXPECT_TRUE(cataloger_matches(c, p)) << p;
   EXPECT_FALSE(cataloger_matches(c, "var/lib/rpm/rpmdb.sqlite-wal"));
+  EXPECT_FALSE(cataloger_matches(c, "var/lib/rpm/Name"));
 }
 
 TEST_F(RpmDbHostile, CorruptPagesAreOneError) {

@@ -1,5 +1,6 @@
-// Fuzz target for the go-binary cataloger: arbitrary bytes as an executable, condensed in small chunks (so the search
-// crosses read boundaries) and then parsed, and arbitrary bytes as condensed build information, must never crash.
+// Fuzz target for the executable condenser and the go-binary and rust-binary parsers: arbitrary bytes as an
+// executable, condensed in small chunks (so searches cross read boundaries) and parsed, and arbitrary bytes as a
+// condensed record, must never crash.
 
 #include <algorithm>
 #include <cstddef>
@@ -8,7 +9,9 @@
 #include <string>
 #include <string_view>
 
+#include "lib/catalog/binary/executable.hpp"
 #include "lib/catalog/go/binary.hpp"
+#include "lib/catalog/rust/auditable.hpp"
 
 namespace {
 
@@ -27,15 +30,19 @@ class SmallChunks final : public purser::source::ByteStream {
   std::string_view m_rest;
 };
 
+void parse_both(std::string_view bytes, const purser::catalog::FileResolver& resolver) {
+  (void)purser::catalog::go::parse_go_binary(bytes, "usr/local/bin/app", resolver);
+  (void)purser::catalog::rust::parse_rust_binary(bytes, "usr/local/bin/app", resolver);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   purser::catalog::NullResolver resolver;
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  using namespace purser::catalog::go;
   SmallChunks in(bytes);
-  auto condensed = condense_go_binary(in, purser::source::FileEntry{"app", size, 0755});
-  if (condensed.ok()) (void)parse_go_binary(*condensed, "usr/local/bin/app", resolver);
-  (void)parse_go_binary(bytes, "usr/local/bin/app", resolver);
+  auto condensed = purser::catalog::binary::condense_executable(in, purser::source::FileEntry{"app", size, 0755});
+  if (condensed.ok()) parse_both(*condensed, resolver);
+  parse_both(bytes, resolver);
   return 0;
 }
