@@ -58,6 +58,14 @@ demo: build
 	  --key $(DEMO)/demo-key.key --jsonl --out $(DEMO)/attestations.intoto.jsonl
 	$(BUILD)/cmd/purser verify --key $(DEMO)/demo-key.pub --artifact $(DEMO)/polyglot-app.tar.gz \
 	  --policy examples/release-policy.yaml $(DEMO)/attestations.intoto.jsonl
+	python3 examples/container/build-image.py $(DEMO)/image
+	$(BUILD)/cmd/purser scan oci-dir:$(DEMO)/image -o cyclonedx-json=demo-image.cdx.json \
+	  -o spdx-json=demo-image.spdx.json -o table
+	$(BUILD)/cmd/purser validate demo-image.cdx.json demo-image.spdx.json
+	$(BUILD)/cmd/purser scan oci-dir:$(DEMO)/image --attest --key $(DEMO)/demo-key.key \
+	  -o cyclonedx-json=$(DEMO)/image.cdx.intoto.json
+	$(BUILD)/cmd/purser verify --key $(DEMO)/demo-key.pub --type cyclonedx --artifact oci-dir:$(DEMO)/image \
+	  $(DEMO)/image.cdx.intoto.json
 
 asan: deps
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPURSER_SANITIZE=ON -DPURSER_WERROR=ON $(CMAKE_ARGS)

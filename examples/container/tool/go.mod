@@ -1,0 +1,3 @@
+module example.com/demo-tool
+
+go 1.19
