@@ -3,6 +3,7 @@
 #include "lib/catalog/cataloger.hpp"
 #include "lib/catalog/go/binary.hpp"
 #include "lib/catalog/go/go_mod.hpp"
+#include "lib/catalog/java/archive.hpp"
 #include "lib/catalog/npm/installed.hpp"
 #include "lib/catalog/npm/package_lock.hpp"
 #include "lib/catalog/npm/pnpm_lock.hpp"
@@ -36,6 +37,7 @@ const std::vector<Cataloger>& registry() {
              &rust::cargo_lock_cataloger(),
              &python::installed_cataloger(),
              &npm::installed_cataloger(),
+             &java::archive_cataloger(),
              &os::os_release_cataloger(),
              &os::dpkg_status_cataloger(),
              &os::apk_installed_cataloger(),
