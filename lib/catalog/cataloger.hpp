@@ -35,6 +35,10 @@ struct Entry {
   /// False when the parser cannot tell dev from runtime (an installed package.json): when another artifact finds the
   /// same package, its scope wins. The scan driver sets this for catalogers tagged "installed".
   bool scope_known = true;
+  /// Only lends its `provides` to the artifact's requirements: the package (already in the document, matched by ref)
+  /// gets nothing merged, no edge from the root, and its own needs are ignored. Image scans use it so a package a
+  /// lower layer had keeps its edges to packages that are still there.
+  bool reference_only = false;
 };
 
 /// What a parser returns: never throws, reports problems as located diagnostics.

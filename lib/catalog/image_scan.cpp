@@ -259,7 +259,18 @@ util::Result<model::Document> scan_image(source::ImageSource& image, ScanOptions
           kept.link_scope = results[i].link_scope;
           for (auto& e : results[i].entries) {
             std::string ref = e.package.ref();
-            if (!seen.insert(ref).second) continue;
+            if (!seen.insert(ref).second) {
+              // Already reported: still there for this version's requirements to point at.
+              Entry lender;
+              lender.package.name = e.package.name;
+              lender.package.version = e.package.version;
+              lender.package.purl = e.package.purl;
+              lender.package.ecosystem = e.package.ecosystem;
+              lender.provides = std::move(e.provides);
+              lender.reference_only = true;
+              kept.entries.push_back(std::move(lender));
+              continue;
+            }
             std::size_t removed = k_none;
             for (std::size_t j = i + 1; j < history.size() && removed == k_none; ++j)
               if (history[j].deleted || !refs[j].count(ref)) removed = history[j].layer;

@@ -96,6 +96,13 @@ void Assembler::add(ParseResult result) {
   std::vector<std::uint32_t> pos(n);
   for (std::size_t i = 0; i < n; ++i) {
     auto& pkg = result.entries[i].package;
+    if (result.entries[i].reference_only) {
+      result.entries[i].needs.clear();
+      auto found = m_index.find(pkg.ref());
+      pos[i] = found == m_index.end() ? k_root : found->second;
+      if (found == m_index.end()) result.entries[i].provides.clear();  // nothing to point at
+      continue;
+    }
     auto [it, inserted] = m_index.try_emplace(pkg.ref(), static_cast<std::uint32_t>(doc.packages.size()));
     pos[i] = it->second;
     if (it->first == m_root_ref) pos[i] = k_root;
@@ -121,7 +128,7 @@ void Assembler::add(ParseResult result) {
         for (auto& f : req.fallbacks) keys.push_back(std::move(f));
         scope.needs.push_back({pos[i], std::move(keys)});
       }
-      scope.members.push_back(pos[i]);
+      if (!e.reference_only) scope.members.push_back(pos[i]);
     }
     return;
   }
@@ -146,6 +153,7 @@ void Assembler::add(ParseResult result) {
   // The artifact's roots hang off the document root; without declared roots, every
   // entry nothing else in the artifact requires is a direct dependency.
   for (std::size_t i = 0; i < n; ++i) {
+    if (result.entries[i].reference_only) continue;
     bool top = any_root ? result.entries[i].root : !has_incoming.count(pos[i]);
     if (top && pos[i] != k_root) m_edges.insert(std::uint64_t(k_root) << 32 | pos[i]);
   }
