@@ -111,7 +111,12 @@ util::Result<std::vector<signing::Subject>> resolve_subjects(const std::vector<s
   std::vector<signing::Subject> out;
   for (const auto& spec : specs) {
     if (source::is_image_target(spec)) {
-      PURSER_TRY_ASSIGN(ref, source::resolve_image(spec, image));
+      std::shared_ptr<registry::Client> client;
+      if (spec.rfind("registry:", 0) == 0) {
+        PURSER_TRY_ASSIGN(made, registry_client());
+        client = std::move(made);
+      }
+      PURSER_TRY_ASSIGN(ref, source::resolve_image(spec, image, client));
       if (ref.digest_is_image_id)
         print_verbose(spec + ": a legacy docker-archive has no manifest digest; the subject is the image ID " +
                       ref.digest);

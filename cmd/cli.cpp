@@ -287,6 +287,11 @@ util::Result<model::Document> scan_target(const std::string& target, const ScanS
     else
       image_options.condense = std::move(*condense);
     image_options.threads = settings.threads;
+    if (target.rfind("registry:", 0) == 0) {
+      auto client = registry_client();
+      if (!client.ok()) return client.error();
+      image_options.registry = *client;
+    }
     // A blob that does not match its digest leaves nothing to inventory: for scan and diff that is an operational
     // failure (exit 3), not a verification finding (exit 1, which diff --fail-on also means).
     auto unreadable = [](util::Error e) {

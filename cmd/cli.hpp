@@ -5,12 +5,17 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "formats/writers.hpp"
 #include "lib/model/package.hpp"
 #include "lib/util/result.hpp"
+
+namespace purser::registry {
+class Client;
+}
 
 namespace purser::cmd {
 
@@ -29,6 +34,7 @@ int exit_code_for(const util::Error& error);
 struct GlobalFlags {
   bool quiet = false;
   bool verbose = false;
+  std::vector<std::string> insecure_registries;  ///< --insecure-registry HOST[:PORT]: plain HTTP allowed
 };
 GlobalFlags& global_flags();
 
@@ -66,6 +72,13 @@ Verb verify_verb();
 Verb diff_verb();
 Verb merge_verb();
 Verb convert_verb();
+Verb push_verb();
+Verb pull_verb();
+
+/// The registry client all verbs share, made on first use: plain HTTP for --insecure-registry hosts; credentials from
+/// PURSER_REGISTRY_USER / PURSER_REGISTRY_PASSWORD, else the Docker config ($DOCKER_CONFIG/config.json or
+/// ~/.docker/config.json: auths, credsStore, credHelpers).
+util::Result<std::shared_ptr<registry::Client>> registry_client();
 
 /// `-o FORMAT[=FILE]` (repeatable) and `--spec-version`, shared by every verb that writes SBOMs.
 struct OutputFlags {

@@ -21,9 +21,12 @@ int main(int argc, char** argv) {
   auto& flags = global_flags();
   app.add_flag("-q,--quiet", flags.quiet, "print nothing but results and errors");
   app.add_flag("-v,--verbose", flags.verbose, "print progress details to stderr");
+  app.add_option("--insecure-registry", flags.insecure_registries,
+                 "allow plain HTTP to this registry HOST[:PORT] (repeatable; local test registries)");
 
-  const Verb verbs[] = {scan_verb(),       validate_verb(), catalogers_verb(), keygen_verb(), attest_verb(),
-                        provenance_verb(), verify_verb(),   diff_verb(),       merge_verb(),  convert_verb()};
+  const Verb verbs[] = {scan_verb(),   validate_verb(),   catalogers_verb(), keygen_verb(),
+                        attest_verb(), provenance_verb(), verify_verb(),     diff_verb(),
+                        merge_verb(),  convert_verb(),    push_verb(),       pull_verb()};
   std::function<int()> run;
   for (const auto& verb : verbs) {
     CLI::App* sub = app.add_subcommand(verb.name, verb.help);

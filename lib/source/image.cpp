@@ -5,6 +5,8 @@
 
 #include "lib/source/image.hpp"
 
+#include "lib/registry/client.hpp"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
@@ -127,6 +129,28 @@ class FileReader : public BlobReader {
 
  private:
   int m_fd;
+  std::vector<char> m_buffer;
+};
+
+// A layer blob streamed from a registry (the client verifies size and digest too).
+class RegistryReader : public BlobReader {
+ public:
+  explicit RegistryReader(std::unique_ptr<registry::BlobStream> stream)
+      : m_stream(std::move(stream)), m_buffer(k_read_block) {}
+  la_ssize_t next(const void** data) override {
+    auto n = m_stream->read(m_buffer.data(), m_buffer.size());
+    if (!n.ok()) {
+      m_error = n.error().message;
+      m_code = n.error().code;
+      return -1;
+    }
+    *data = m_buffer.data();
+    return static_cast<la_ssize_t>(*n);
+  }
+  util::ErrorCode m_code = util::ErrorCode::io;
+
+ private:
+  std::unique_ptr<registry::BlobStream> m_stream;
   std::vector<char> m_buffer;
 };
 
@@ -906,7 +930,7 @@ util::Result<std::unique_ptr<ImageSource>> open_image(std::string_view target, c
     resolved =
         (std::filesystem::is_directory(std::string(target), ec) ? "oci-dir:" : "docker-archive:") + std::string(target);
   }
-  auto manifest = resolve_image_manifest(resolved, options.image, options.platform);
+  auto manifest = resolve_image_manifest(resolved, options.image, options.platform, options.registry);
   if (!manifest.ok()) return manifest.error();
   const ImageManifest& m = *manifest;
   const auto& layers = m.info.layers;
@@ -927,6 +951,15 @@ util::Result<std::unique_ptr<ImageSource>> open_image(std::string_view target, c
   auto open_reader = [&](std::size_t job, ArchivePtr& outer) -> util::Result<std::unique_ptr<BlobReader>> {
     const ImageLayer& layer = layers[first_layer[job]];
     std::string where = "layer " + std::to_string(first_layer[job]) + " (" + layer.digest + ")";
+    if (m.registry) {
+      auto blob = m.registry->open_blob(m.repository, layer.digest, layer.size_declared ? layer.size : 0);
+      if (!blob.ok()) {
+        util::Error e = blob.error();
+        e.message = where + ": " + e.message;
+        return e;
+      }
+      return std::unique_ptr<BlobReader>(std::make_unique<RegistryReader>(std::move(*blob)));
+    }
     if (m.directory) {
       std::string file = m.path + "/" + layer.member;
       int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);

@@ -37,6 +37,8 @@ struct ImageOptions {
   /// condensed bytes stand in for the file in history() and condensed(); called from several threads at once.
   CondenseChooser condense;
   unsigned threads = 1;  ///< layers streamed at once
+  /// The client for registry: targets (null: an anonymous HTTPS client). Shared by the layer threads.
+  std::shared_ptr<registry::Client> registry;
   ImageLimits limits;
 };
 

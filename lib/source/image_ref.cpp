@@ -13,7 +13,9 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 
+#include "lib/registry/client.hpp"
 #include "lib/source/source.hpp"
 #include "lib/util/file.hpp"
 #include "lib/util/hash.hpp"
@@ -36,6 +38,10 @@ class MetadataFiles {
   /// The file's bytes, or an error (io when absent).
   virtual util::Result<std::string> get(const std::string& path) const = 0;
   virtual bool has(const std::string& path) const = 0;
+  /// Remote files' errors are the registry's (auth, network): passed on as they are, not as "missing".
+  virtual bool remote() const { return false; }
+  /// Tells a remote store that `digest` names a manifest or index (fetched from /manifests/, not /blobs/).
+  virtual void note_manifest(const std::string&) const {}
 };
 
 class DirFiles : public MetadataFiles {
@@ -51,6 +57,38 @@ class DirFiles : public MetadataFiles {
 
  private:
   std::string m_root;
+};
+
+// An image in a registry (OCI distribution spec): "blobs/sha256/<hex>" is fetched from the manifests endpoint for
+// digests noted as manifests, from the blobs endpoint otherwise. The top manifest, fetched to resolve the tag, is kept.
+class RegistryFiles : public MetadataFiles {
+ public:
+  RegistryFiles(std::shared_ptr<registry::Client> client, registry::Reference repo)
+      : m_client(std::move(client)), m_repo(std::move(repo)) {}
+  util::Result<std::string> get(const std::string& path) const override {
+    std::string digest = path.rfind("blobs/sha256/", 0) == 0 ? "sha256:" + path.substr(13) : std::string();
+    if (digest.empty()) return make_error(ErrorCode::io, "no such file in a registry: " + path);
+    if (auto it = m_cached.find(digest); it != m_cached.end()) return it->second;
+    if (m_manifests.count(digest)) {
+      registry::Reference ref = m_repo;
+      ref.tag.clear();
+      ref.digest = digest;
+      auto m = m_client->get_manifest(ref);
+      if (!m.ok()) return m.error();
+      return std::move(m->bytes);
+    }
+    return m_client->get_blob(m_repo, digest, k_max_metadata_file);
+  }
+  bool has(const std::string&) const override { return true; }
+  bool remote() const override { return true; }
+  void note_manifest(const std::string& digest) const override { m_manifests.insert(digest); }
+  void cache(const std::string& digest, std::string bytes) { m_cached[digest] = std::move(bytes); }
+
+ private:
+  std::shared_ptr<registry::Client> m_client;
+  registry::Reference m_repo;
+  mutable std::set<std::string> m_manifests;
+  std::map<std::string, std::string> m_cached;
 };
 
 class TarFiles : public MetadataFiles {
@@ -174,6 +212,11 @@ util::Result<std::string> verified_blob(const MetadataFiles& files, const std::s
   std::string path = blob_path(digest);
   if (path.empty()) return make_error(ErrorCode::parse, where + ": unsupported digest: " + digest);
   auto bytes = files.get(path);
+  if (!bytes.ok() && files.remote()) {
+    util::Error e = bytes.error();
+    e.message = where + ": " + e.message;
+    return e;
+  }
   if (!bytes.ok()) return make_error(ErrorCode::parse, where + ": blob " + digest + " is missing");
   std::string actual = "sha256:" + util::sha256_hex(*bytes);
   if (actual != digest)
@@ -242,6 +285,8 @@ struct Layout {
   std::string target, path, base;
   std::unique_ptr<MetadataFiles> files;
   const TarFiles* tar = nullptr;
+  std::shared_ptr<registry::Client> client;  // a registry: target
+  registry::Reference repo;                  // its repository (and tag or digest as given)
   std::vector<Candidate> candidates;
 
   util::Error located(util::Error e) const {
@@ -250,7 +295,42 @@ struct Layout {
   }
 };
 
-util::Result<Layout> open_layout(std::string_view target) {
+// registry:HOST/REPO[:TAG|@DIGEST]: one candidate, the manifest or index the reference names (fetched once, kept).
+util::Result<Layout> open_registry(std::string_view target, std::shared_ptr<registry::Client> client) {
+  std::string text(target.substr(9));
+  auto ref = registry::parse_reference(text);
+  if (!ref.ok()) return ref.error();
+  if (!client) {
+    auto made = registry::Client::create({});
+    if (!made.ok()) return made.error();
+    client = std::move(*made);
+  }
+  auto manifest = client->get_manifest(*ref);
+  if (!manifest.ok()) return manifest.error();
+  Layout out;
+  out.target = std::string(target);
+  out.path = ref->to_string();
+  out.client = client;
+  out.repo = *ref;
+  auto files = std::make_unique<RegistryFiles>(client, *ref);
+  files->cache(manifest->digest, manifest->bytes);
+  Candidate c;
+  registry::Reference named = *ref;
+  named.digest.clear();
+  c.name = named.tag.empty() ? ref->to_string() : named.to_string();
+  if (!named.tag.empty()) c.tags.push_back(c.name);
+  c.digest = manifest->digest;
+  c.media_type = manifest->media_type;
+  if (auto j = parse_json(manifest->bytes, "manifest " + c.digest); j.ok() && j->is_object())
+    if (auto cfg = j->find("config"); cfg != j->end() && cfg->is_object()) c.config_digest = str(*cfg, "digest");
+  out.candidates.push_back(std::move(c));
+  out.files = std::move(files);
+  out.base = out.path;
+  return out;
+}
+
+util::Result<Layout> open_layout(std::string_view target, std::shared_ptr<registry::Client> client) {
+  if (target.rfind("registry:", 0) == 0) return open_registry(target, std::move(client));
   auto colon = target.find(':');
   std::string scheme(target.substr(0, colon));
   std::string path(colon == std::string_view::npos ? std::string_view() : target.substr(colon + 1));
@@ -343,6 +423,7 @@ util::Result<Layout> open_layout(std::string_view target) {
       c.digest = str(d, "digest");
       c.media_type = str(d, "mediaType");
       if (auto p = d.find("platform"); p != d.end()) c.platform = platform_of(*p);
+      files.note_manifest(c.digest);
       auto blob = verified_blob(files, c.digest, where);
       if (!blob.ok()) return out.located(blob.error());
       if (auto size = d.find("size");
@@ -460,6 +541,7 @@ ImageRef to_ref(const Layout& layout, const Candidate& c) {
 }
 
 bool blob_present(const Layout& layout, const std::string& member) {
+  if (layout.client) return true;  // a missing blob shows when it is fetched
   if (layout.tar) return layout.tar->has_member(member);
   std::error_code ec;
   return std::filesystem::is_regular_file(layout.path + "/" + member, ec);
@@ -469,11 +551,12 @@ bool blob_present(const Layout& layout, const std::string& member) {
 
 bool is_image_target(std::string_view target) {
   return target.rfind("docker-archive:", 0) == 0 || target.rfind("oci-dir:", 0) == 0 ||
-         target.rfind("oci-archive:", 0) == 0;
+         target.rfind("oci-archive:", 0) == 0 || target.rfind("registry:", 0) == 0;
 }
 
-util::Result<ImageRef> resolve_image(std::string_view target, std::string_view image) {
-  auto layout = open_layout(target);
+util::Result<ImageRef> resolve_image(std::string_view target, std::string_view image,
+                                     std::shared_ptr<registry::Client> client) {
+  auto layout = open_layout(target, std::move(client));
   if (!layout.ok()) return layout.error();
   auto c = pick_candidate(*layout, image, {});
   if (!c.ok()) return c.error();
@@ -481,8 +564,9 @@ util::Result<ImageRef> resolve_image(std::string_view target, std::string_view i
 }
 
 util::Result<ImageManifest> resolve_image_manifest(std::string_view target, std::string_view image,
-                                                   std::string_view platform) {
-  auto opened = open_layout(target);
+                                                   std::string_view platform,
+                                                   std::shared_ptr<registry::Client> client) {
+  auto opened = open_layout(target, std::move(client));
   if (!opened.ok()) return opened.error();
   const Layout& layout = *opened;
   auto picked = pick_candidate(layout, image, platform);
@@ -491,7 +575,9 @@ util::Result<ImageManifest> resolve_image_manifest(std::string_view target, std:
   const MetadataFiles& files = *layout.files;
   ImageManifest out;
   out.path = layout.path;
-  out.directory = layout.tar == nullptr;
+  out.directory = layout.tar == nullptr && !layout.client;
+  out.registry = layout.client;
+  out.repository = layout.repo;
   out.compressed_archive = layout.tar && layout.tar->compressed();
   ImageInfo& info = out.info;
   info.ref = to_ref(layout, c);
@@ -525,6 +611,7 @@ util::Result<ImageManifest> resolve_image_manifest(std::string_view target, std:
     std::string digest = c.digest, media_type = c.media_type, where = "manifest " + c.digest;
     json manifest;
     for (int depth = 0;; ++depth) {
+      files.note_manifest(digest);
       auto blob = verified_blob(files, digest, where);
       if (!blob.ok()) return layout.located(blob.error());
       auto j = parse_json(*blob, where);

@@ -4,11 +4,17 @@
 // Enough to name the image as an attestation subject; layer reading is the image source's job.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "lib/registry/reference.hpp"
 #include "lib/util/result.hpp"
+
+namespace purser::registry {
+class Client;
+}
 
 namespace purser::source {
 
@@ -25,7 +31,7 @@ struct ImageRef {
   bool digest_is_image_id = false;
 };
 
-/// True when `target` uses an image scheme: docker-archive:, oci-dir:, oci-archive:.
+/// True when `target` uses an image scheme: docker-archive:, oci-dir:, oci-archive:, registry:.
 bool is_image_target(std::string_view target);
 
 /// Resolves an image target. `image` picks one image when the archive or layout holds several (matched
@@ -33,7 +39,10 @@ bool is_image_target(std::string_view target);
 /// ErrorCode::io (missing file), ErrorCode::parse (malformed index/manifest, with the member path),
 /// ErrorCode::usage (several images and no `image`, listing them), ErrorCode::verify (a blob whose bytes
 /// do not match its digest).
-util::Result<ImageRef> resolve_image(std::string_view target, std::string_view image = {});
+/// A registry:HOST/REPO[:TAG|@DIGEST] target is fetched with `client` (null: an anonymous HTTPS client); its errors
+/// (authentication, network, ErrorCode::verify for a manifest that does not match its digest) are passed on.
+util::Result<ImageRef> resolve_image(std::string_view target, std::string_view image = {},
+                                     std::shared_ptr<registry::Client> client = nullptr);
 
 /// One filesystem layer, bottom first.
 struct ImageLayer {
@@ -62,6 +71,8 @@ struct ImageManifest {
   std::string path;                 ///< the archive file or layout directory on disk
   bool directory = false;           ///< an OCI layout directory (else a tar archive)
   bool compressed_archive = false;  ///< the outer tar itself is compressed (no cheap seeking between members)
+  std::shared_ptr<registry::Client> registry;  ///< set for a registry: target: layers are fetched with it
+  registry::Reference repository;              ///< the registry reference as given
 };
 
 /// Resolves `target` like resolve_image, then picks the platform under an image index or manifest list (`platform`
@@ -69,6 +80,7 @@ struct ImageManifest {
 /// and lists the layers. Errors: as resolve_image; ErrorCode::usage when no platform matches or the default is
 /// ambiguous (listing the platforms present); ErrorCode::parse when a layer blob is missing (naming the layer).
 util::Result<ImageManifest> resolve_image_manifest(std::string_view target, std::string_view image,
-                                                   std::string_view platform);
+                                                   std::string_view platform,
+                                                   std::shared_ptr<registry::Client> client = nullptr);
 
 }  // namespace purser::source

@@ -1,0 +1,198 @@
+// purser push, pull and scan against a real registry (Debian's docker-registry, distribution 2.8) on 127.0.0.1,
+// started by the test: what purser pushes reads back identically through scan, pull and skopeo; what skopeo pushes
+// scans the same as the local image; attestations name the registry manifest digest; failures leave nothing behind.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "lib/util/hash.hpp"
+#include "tests/cli/cli_fixture.hpp"
+#include "tests/registry/test_process.hpp"
+#include "tests/source/image_builder.hpp"
+
+namespace {
+
+using nlohmann::json;
+using purser::testing::ImageBuilder;
+using purser::testing::Layer;
+using purser_test::Cli;
+namespace fs = std::filesystem;
+namespace rt = purser::registry::testing;
+
+const std::string k_status =
+    "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\nMulti-Arch: same\nSource: glibc\n"
+    "Version: 2.36-9+deb12u4\nDescription: c library\n\n"
+    "Package: zlib1g\nStatus: install ok installed\nArchitecture: amd64\nMulti-Arch: same\nSource: zlib\n"
+    "Version: 1:1.2.13.dfsg-1\nDepends: libc6 (>= 2.14)\nDescription: compression\n\n";
+
+std::vector<Layer> layers() {
+  return {{{{"etc/os-release", 'f', "ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12\"\n"},
+            {"var/lib/dpkg/status", 'f', k_status}},
+           purser::testing::Filter::gzip,
+           "base"},
+          {{{"app/node_modules/ms/package.json", 'f', R"({"name":"ms","version":"2.1.3","license":"MIT"})"}},
+           purser::testing::Filter::zstd,
+           "app"}};
+}
+
+class RegistryCli : public Cli {
+ protected:
+  void SetUp() override {
+    Cli::SetUp();
+    if (!rt::on_path("docker-registry")) GTEST_SKIP() << "docker-registry is not installed (make deps installs it)";
+    images.tmp = tmp;
+    int port = rt::free_port();
+    host = "127.0.0.1:" + std::to_string(port);
+    write("registry/config.yml",
+          "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n"
+          "  filesystem:\n    rootdirectory: " +
+              tmp + "/registry/storage\nhttp:\n  addr: " + host + "\n");
+    server = std::make_unique<rt::Process>(
+        std::vector<std::string>{"docker-registry", "serve", tmp + "/registry/config.yml"}, tmp + "/registry.log");
+    ASSERT_TRUE(server->running() && rt::wait_for_port(port, std::chrono::seconds(20))) << slurp(tmp + "/registry.log");
+    layout = images.oci_dir("oci", layers(), "app:1.0");
+  }
+  void TearDown() override {
+    server.reset();
+    Cli::TearDown();
+  }
+  // purser with --insecure-registry for the test registry.
+  purser_test::CmdResult run(const std::string& args) { return purser("--insecure-registry " + host + " " + args); }
+  // The manifest digest of the image in the OCI layout (what index.json points at).
+  std::string layout_digest() const {
+    auto index = json::parse(slurp(layout + "/index.json"));
+    return index["manifests"][0]["digest"];
+  }
+  // Scans TARGET into CycloneDX JSON at tmp/NAME; asserts exit 0.
+  std::string scan(const std::string& target, const std::string& name) {
+    auto r = run("scan " + target + " -o cyclonedx-json=" + tmp + "/" + name);
+    EXPECT_EQ(r.code, 0) << r.err;
+    return tmp + "/" + name;
+  }
+  // Fails the test unless the two SBOMs hold the same components, versions, hashes and edges.
+  void expect_same(const std::string& a, const std::string& b) {
+    auto d = purser("diff " + a + " " + b + " --fail-on any");
+    EXPECT_EQ(d.code, 0) << d.out << d.err;
+  }
+  // Flips one byte of the stored blob DIGEST inside the registry's filesystem storage.
+  void corrupt_stored_blob(const std::string& digest) {
+    std::string hex = digest.substr(7);
+    std::string data =
+        tmp + "/registry/storage/docker/registry/v2/blobs/sha256/" + hex.substr(0, 2) + "/" + hex + "/data";
+    ASSERT_TRUE(fs::exists(data)) << data;
+    std::string bytes = slurp(data);
+    bytes[bytes.size() / 2] ^= 0x55;
+    std::ofstream(data, std::ios::binary | std::ios::trunc) << bytes;
+  }
+
+  ImageBuilder images;
+  std::unique_ptr<rt::Process> server;
+  std::string host, layout;
+};
+
+TEST_F(RegistryCli, PushThenScanAndPullReadTheSameImage) {
+  auto push = run("push oci-dir:" + layout + " registry:" + host + "/team/app:1.0");
+  ASSERT_EQ(push.code, 0) << push.err;
+  EXPECT_EQ(push.out, host + "/team/app:1.0@" + layout_digest() + "\n");  // the manifest is pushed as stored
+
+  std::string local = scan("oci-dir:" + layout, "local.json");
+  std::string remote = scan("registry:" + host + "/team/app:1.0", "remote.json");
+  expect_same(local, remote);
+  auto doc = json::parse(slurp(remote));
+  EXPECT_EQ(doc["metadata"]["component"]["version"], "1.0");
+  bool manifest_digest = false;
+  for (const auto& p : doc["metadata"]["component"]["properties"])
+    if (p["name"] == "purser:image:manifest_digest") manifest_digest = p["value"] == layout_digest();
+  EXPECT_TRUE(manifest_digest);
+  // By digest too.
+  expect_same(local, scan("registry:" + host + "/team/app@" + layout_digest(), "by-digest.json"));
+
+  auto pulled = run("pull registry:" + host + "/team/app:1.0 -o oci-dir:" + tmp + "/pulled");
+  ASSERT_EQ(pulled.code, 0) << pulled.err;
+  EXPECT_EQ(pulled.out, host + "/team/app:1.0@" + layout_digest() + "\n");
+  expect_same(local, scan("oci-dir:" + tmp + "/pulled", "pulled.json"));
+  auto archive = run("pull registry:" + host + "/team/app:1.0 -o docker-archive:" + tmp + "/pulled.tar");
+  ASSERT_EQ(archive.code, 0) << archive.err;
+  expect_same(local, scan("docker-archive:" + tmp + "/pulled.tar", "pulled-tar.json"));
+  // An independent client sees the same manifest digest.
+  if (rt::on_path("skopeo")) {
+    std::string cmd = "skopeo inspect --tls-verify=false docker://" + host + "/team/app:1.0 > " + tmp + "/inspect.json";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    EXPECT_EQ(json::parse(slurp(tmp + "/inspect.json"))["Digest"], layout_digest());
+  }
+}
+
+TEST_F(RegistryCli, ImagePushedBySkopeoScansLikeTheLocalImage) {
+  if (!rt::on_path("skopeo")) GTEST_SKIP() << "skopeo is not installed (make deps installs it)";
+  std::string cmd = "skopeo copy -q --dest-tls-verify=false oci:" + layout + ":app:1.0 docker://" + host +
+                    "/team/skopeo:2 2>" + tmp + "/skopeo.err";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << slurp(tmp + "/skopeo.err");
+  expect_same(scan("oci-dir:" + layout, "local.json"), scan("registry:" + host + "/team/skopeo:2", "remote.json"));
+}
+
+TEST_F(RegistryCli, LegacyDockerArchiveGetsADockerManifest) {
+  std::string archive = images.legacy_archive("legacy", layers(), R"("app:1.0")");
+  auto push = run("push docker-archive:" + archive + " registry:" + host + "/team/legacy:1");
+  ASSERT_EQ(push.code, 0) << push.err;
+  expect_same(scan("docker-archive:" + archive, "local.json"), scan("registry:" + host + "/team/legacy:1", "r.json"));
+  if (rt::on_path("skopeo")) {
+    std::string cmd = "skopeo inspect --raw --tls-verify=false docker://" + host + "/team/legacy:1 > " + tmp + "/raw";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    EXPECT_EQ(json::parse(slurp(tmp + "/raw"))["mediaType"], "application/vnd.docker.distribution.manifest.v2+json");
+  }
+}
+
+TEST_F(RegistryCli, AttestationSubjectIsTheRegistryManifestDigest) {
+  ASSERT_EQ(run("push oci-dir:" + layout + " registry:" + host + "/team/app:1.0").code, 0);
+  std::string key = std::string(PURSER_SOURCE_DIR) + "/fixtures/signing/test-only-ed25519";
+  auto a = run("scan registry:" + host + "/team/app:1.0 --attest --key " + key + ".key -o cyclonedx-json=" + tmp +
+               "/att.json");
+  ASSERT_EQ(a.code, 0) << a.err;
+  auto v = run("verify --key " + key + ".pub --type cyclonedx --artifact registry:" + host + "/team/app:1.0 " + tmp +
+               "/att.json");
+  EXPECT_EQ(v.code, 0) << v.out << v.err;
+  // The local layout holds the same manifest: the same subject.
+  EXPECT_EQ(run("verify --key " + key + ".pub --artifact oci-dir:" + layout + " " + tmp + "/att.json").code, 0);
+  // Another image under another tag is not the subject.
+  std::string other = images.oci_dir("other", {layers()[0]}, "other:1");
+  ASSERT_EQ(run("push oci-dir:" + other + " registry:" + host + "/team/app:2.0").code, 0);
+  auto wrong = run("verify --key " + key + ".pub --artifact registry:" + host + "/team/app:2.0 " + tmp + "/att.json");
+  EXPECT_EQ(wrong.code, 1) << wrong.out << wrong.err;
+}
+
+TEST_F(RegistryCli, FailuresAreClearAndLeaveNothingBehind) {
+  ASSERT_EQ(run("push oci-dir:" + layout + " registry:" + host + "/team/app:1.0").code, 0);
+  // A tag that is not there.
+  auto missing = run("pull registry:" + host + "/team/app:9.9 -o oci-dir:" + tmp + "/out");
+  EXPECT_EQ(missing.code, 3) << missing.err;
+  EXPECT_NE(missing.err.find("9.9"), std::string::npos) << missing.err;
+  EXPECT_FALSE(fs::exists(tmp + "/out"));
+  // An output that exists and is not empty: a usage error, untouched.
+  write("busy/keep.txt", "mine");
+  auto busy = run("pull registry:" + host + "/team/app:1.0 -o oci-dir:" + tmp + "/busy");
+  EXPECT_EQ(busy.code, 2) << busy.err;
+  EXPECT_EQ(busy.err, "purser: error: pull: output exists: " + tmp + "/busy\n");
+  EXPECT_EQ(slurp(tmp + "/busy/keep.txt"), "mine");
+  // Plain HTTP only when asked for: without --insecure-registry purser speaks HTTPS and fails.
+  auto https = purser("scan registry:" + host + "/team/app:1.0");
+  EXPECT_EQ(https.code, 3) << https.err;
+  // A layer whose stored bytes no longer match its digest: the scan and the pull fail, naming it, and write nothing.
+  auto manifest = json::parse(slurp(layout + "/blobs/sha256/" + layout_digest().substr(7)));
+  std::string layer = manifest["layers"][1]["digest"];
+  corrupt_stored_blob(layer);
+  auto scan_bad = run("scan registry:" + host + "/team/app:1.0 -o cyclonedx-json=" + tmp + "/bad.json");
+  EXPECT_EQ(scan_bad.code, 3) << scan_bad.err;
+  EXPECT_NE(scan_bad.err.find(layer), std::string::npos) << scan_bad.err;
+  EXPECT_FALSE(fs::exists(tmp + "/bad.json"));
+  auto pull_bad = run("pull registry:" + host + "/team/app:1.0 -o docker-archive:" + tmp + "/bad.tar");
+  EXPECT_NE(pull_bad.code, 0);
+  EXPECT_NE(pull_bad.err.find(layer), std::string::npos) << pull_bad.err;
+  EXPECT_FALSE(fs::exists(tmp + "/bad.tar"));
+  for (const auto& e : fs::directory_iterator(tmp))
+    EXPECT_EQ(e.path().filename().string().find("purser-tmp"), std::string::npos) << e.path();
+}
+
+}  // namespace
