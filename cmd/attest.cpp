@@ -8,6 +8,8 @@
 #include <cstring>
 
 #include "cmd/attest_common.hpp"
+#include "lib/registry/attachments.hpp"
+#include "lib/registry/client.hpp"
 #include "lib/util/file.hpp"
 #include "signing/predicate.hpp"
 
@@ -21,6 +23,7 @@ struct AttestCmdFlags {
   std::vector<std::string> subjects;
   std::string image;
   std::string out = "-";
+  bool push = false;
   AttestFlags attest;
 };
 
@@ -38,12 +41,40 @@ int run_attest(const AttestCmdFlags& flags) {
   if (!predicate.ok()) return fail(predicate.error());
   std::string shown = flags.predicate == "-" ? "<stdin>" : flags.predicate;
   if (auto st = signing::check_predicate(*type, *predicate, shown); !st.ok()) return fail(st.error());
+  if (flags.push) {
+    bool any = false;
+    for (const auto& s : flags.subjects) any = any || s.rfind("registry:", 0) == 0;
+    if (!any) return fail(util::make_error(util::ErrorCode::usage, "--push needs a --subject registry:REF"));
+    if (flags.attest.bundle)
+      return fail(util::make_error(util::ErrorCode::usage, "--push attaches DSSE envelopes: drop --bundle"));
+  }
   auto subjects = resolve_subjects(flags.subjects, flags.image);
   if (!subjects.ok()) return fail(subjects.error());
   auto out = sign_statement(*subjects, *type, *predicate, *keys, flags.attest);
   if (!out.ok()) return fail(out.error());
   auto st = write_attestation(flags.out, *out, flags.attest.jsonl);
   if (!st.ok()) return fail(st.error());
+  if (flags.push) {
+    // Attach the envelope to every registry subject (the digest just signed).
+    std::string envelope = *out;
+    while (!envelope.empty() && envelope.back() == '\n') envelope.pop_back();
+    for (std::size_t i = 0; i < flags.subjects.size(); ++i) {
+      if (flags.subjects[i].rfind("registry:", 0) != 0) continue;
+      auto client = registry_client();
+      if (!client.ok()) return fail(client.error());
+      auto ref = registry::parse_reference(std::string_view(flags.subjects[i]).substr(9));
+      if (!ref.ok()) return fail(ref.error());
+      const auto& digest = (*subjects)[i].digests.front();
+      ref->tag.clear();
+      ref->digest = digest.first + ":" + digest.second;
+      auto attached = registry::attach_envelope(**client, *ref, envelope, *type);
+      if (!attached.ok()) return fail(attached.error());
+      std::string how = attached->kind == registry::AttachmentKind::referrer
+                            ? "a referrer " + attached->manifest_digest
+                            : "tag " + attached->tag + " (cosign's convention: the registry has no referrers API)";
+      if (!global_flags().quiet) std::fprintf(stderr, "attached to %s as %s\n", ref->to_string().c_str(), how.c_str());
+    }
+  }
   print_verbose("signed " + std::to_string(subjects->size()) + " subject(s) with " + std::to_string(keys->size()) +
                 " key(s), predicate " + *type);
   return k_exit_ok;
@@ -78,6 +109,8 @@ Verb attest_verb() {
                 ->required();
             sub.add_option("--image", flags->image, "pick one image (NAME:TAG) when an archive holds several");
             sub.add_option("--out", flags->out, "where to write ('-' = stdout, the default)");
+            sub.add_flag("--push", flags->push,
+                         "also attach the envelope to each registry: subject (OCI referrer, else cosign's .att tag)");
             flags->attest.add(sub, true);
             return [flags] { return run_attest(*flags); };
           }};

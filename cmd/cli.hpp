@@ -80,6 +80,11 @@ Verb pull_verb();
 /// ~/.docker/config.json: auths, credsStore, credHelpers).
 util::Result<std::shared_ptr<registry::Client>> registry_client();
 
+/// `purser verify registry:REF --key ...`: finds the attestations attached to the image, verifies them against its
+/// digest, the keys, the predicate type and the policy, prints the report; returns the exit code (0 = verified).
+int verify_registry_image(const std::string& target, const std::vector<std::string>& keys, const std::string& type,
+                          const std::string& policy, unsigned threshold, const std::string& image);
+
 /// `-o FORMAT[=FILE]` (repeatable) and `--spec-version`, shared by every verb that writes SBOMs.
 struct OutputFlags {
   std::vector<std::string> outputs;

@@ -62,6 +62,9 @@ int run_push(const PushFlags& flags) {
 
 struct PullFlags {
   std::string reference, output, platform;
+  std::vector<std::string> keys;
+  std::string type, policy;
+  unsigned threshold = 1;
 };
 
 int run_pull(const PullFlags& flags) {
@@ -69,6 +72,19 @@ int run_pull(const PullFlags& flags) {
   if (!ref.ok()) return print_error(ref.error()), exit_code_for(ref.error());
   auto client = registry_client();
   if (!client.ok()) return print_error(client.error()), exit_code_for(client.error());
+  if (!flags.keys.empty()) {
+    // Verify before pull: only manifests and attestations are fetched until the verdict is in.
+    int verdict = verify_registry_image("registry:" + ref->to_string(), flags.keys, flags.type, flags.policy,
+                                        flags.threshold, "");
+    if (verdict != k_exit_ok) {
+      std::fprintf(stderr, "purser: not pulled: %s failed verification; nothing was written\n",
+                   ref->to_string().c_str());
+      return verdict;
+    }
+  } else if (!flags.type.empty() || !flags.policy.empty()) {
+    util::Error e = util::make_error(util::ErrorCode::usage, "pull: --type and --policy need --key");
+    return print_error(e), exit_code_for(e);
+  }
   auto copied = source::pull_image(*client, *ref, flags.platform, flags.output);
   if (!copied.ok()) return print_error(copied.error()), exit_code_for(copied.error());
   registry::Reference at = *ref;
@@ -101,6 +117,12 @@ Verb pull_verb() {
             sub.add_option("-o,--output", flags->output, "oci-dir:DIR (new or empty) or docker-archive:FILE (new)")
                 ->required();
             sub.add_option("--platform", flags->platform, "os/arch[/variant] under a multi-platform index");
+            sub.add_option("--key", flags->keys,
+                           "verify before pull: trusted public key PEM (repeatable); layers are fetched only when an "
+                           "attestation attached to the image verifies");
+            sub.add_option("--type", flags->type, "with --key: required predicate type (cyclonedx, spdx, ...)");
+            sub.add_option("--policy", flags->policy, "with --key: policy YAML the verified attestations must pass");
+            sub.add_option("--threshold", flags->threshold, "with --key: distinct trusted keys that must have signed");
             return [flags] { return run_pull(*flags); };
           }};
 }

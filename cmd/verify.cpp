@@ -6,6 +6,8 @@
 
 #include "cmd/attest_common.hpp"
 #include "cmd/verify_policy.hpp"
+#include "lib/registry/attachments.hpp"
+#include "lib/registry/client.hpp"
 #include "lib/source/image_ref.hpp"
 #include "lib/util/file.hpp"
 #include "signing/bundle.hpp"
@@ -53,6 +55,37 @@ const char* verdict_word(Verdict v) { return v == Verdict::pass ? "PASS" : v == 
 util::Result<std::vector<std::pair<std::string, std::string>>> artifact_digests(const VerifyFlags& flags) {
   PURSER_TRY_ASSIGN(subjects, resolve_subjects({flags.artifact}, flags.image));
   return subjects.front().digests;
+}
+
+// The attestations attached to a registry image, and the digest they must name: the manifest or index the reference
+// resolves to (what `attest --subject registry:REF` signs). Under an index, what is attached to the platform
+// manifest and BuildKit's attestation manifests are found too.
+struct RegistryAttestations {
+  std::string digest;
+  std::vector<std::pair<std::string, std::string>> subject;
+  std::vector<registry::Attachment> attachments;
+};
+
+util::Result<RegistryAttestations> registry_attestations(const std::string& target, const std::string& image) {
+  PURSER_TRY_ASSIGN(client, registry_client());
+  PURSER_TRY_ASSIGN(ref, registry::parse_reference(std::string_view(target).substr(9)));
+  PURSER_TRY_ASSIGN(resolved, source::resolve_image_manifest(target, image, "", client));
+  RegistryAttestations out;
+  out.digest = resolved.info.ref.digest;
+  auto colon = out.digest.find(':');
+  out.subject = {{out.digest.substr(0, colon), out.digest.substr(colon + 1)}};
+  registry::Reference at = ref;
+  at.tag.clear();
+  at.digest = out.digest;
+  PURSER_TRY_ASSIGN(top, registry::find_attachments(*client, at));
+  out.attachments = std::move(top);
+  const std::string& platform = resolved.info.manifest_digest;
+  if (!platform.empty() && platform != out.digest) {
+    at.digest = platform;
+    PURSER_TRY_ASSIGN(more, registry::find_attachments(*client, at, out.digest));
+    for (auto& a : more) out.attachments.push_back(std::move(a));
+  }
+  return out;
 }
 
 // A subject matches when it shares at least one algorithm with the artifact and every shared one agrees.
@@ -186,18 +219,50 @@ int run_verify(const VerifyFlags& flags) {
   };
   std::vector<FileReport> files;
   std::vector<policy::Attestation> verified;
+  // Inputs: files, and the attestations attached to registry: images (each attachment is one input).
+  struct Input {
+    std::string shown, bytes;
+    bool unsigned_statement = false;  // a BuildKit attestation manifest's bare in-toto statement
+  };
+  std::vector<Input> inputs;
   for (const auto& path : flags.attestations) {
-    std::string shown = path == "-" ? "<stdin>" : path;
-    auto bytes = util::read_file(path);
-    if (!bytes.ok()) return fail(bytes.error());
+    if (path.rfind("registry:", 0) != 0) {
+      std::string shown = path == "-" ? "<stdin>" : path;
+      auto bytes = util::read_file(path);
+      if (!bytes.ok()) return fail(bytes.error());
+      inputs.push_back({shown, std::move(*bytes)});
+      continue;
+    }
+    auto found = registry_attestations(path, flags.image);
+    if (!found.ok()) return fail(found.error());
+    if (digests.empty()) digests = std::move(found->subject);  // the image itself is the artifact
+    if (found->attachments.empty())
+      return fail(util::make_error(util::ErrorCode::verify,
+                                   "no attestations attached to " + path.substr(9) + " (" + found->digest + ")"));
+    for (auto& a : found->attachments)
+      inputs.push_back(
+          {path.substr(9) + " " + a.where, std::move(a.bytes), a.kind == registry::AttachmentKind::buildkit});
+  }
+  const bool have_artifact = !digests.empty();
+  for (auto& input : inputs) {
+    const std::string& shown = input.shown;
+    std::string* bytes = &input.bytes;
+    if (input.unsigned_statement) {
+      // BuildKit stores bare statements: nothing vouches for them, so they are listed and never trusted.
+      EnvelopeReport r;
+      r.checks.push_back(
+          {"signatures", Verdict::fail, "an unsigned in-toto statement (BuildKit attestation manifest)"});
+      files.push_back({shown, signing::AttestationFormat::envelope, {std::move(r)}});
+      continue;
+    }
     auto file = signing::read_attestations(*bytes, shown);
     if (!file.ok()) return fail(file.error());
     bytes->clear();
     bytes->shrink_to_fit();
     FileReport report{shown, file->format, {}};
     for (std::size_t i = 0; i < file->envelopes.size(); ++i) {
-      report.envelopes.push_back(check_envelope(file->envelopes[i], *keys, flags, want_type,
-                                                flags.artifact.empty() ? nullptr : &digests, shown));
+      report.envelopes.push_back(
+          check_envelope(file->envelopes[i], *keys, flags, want_type, have_artifact ? &digests : nullptr, shown));
       auto& r = report.envelopes.back();
       std::string name = file->envelopes.size() > 1 ? shown + "#" + std::to_string(i + 1) : shown;
       // Only what a trusted signature covered reaches the policy.
@@ -275,13 +340,26 @@ int run_verify(const VerifyFlags& flags) {
 
 }  // namespace
 
+int verify_registry_image(const std::string& target, const std::vector<std::string>& keys, const std::string& type,
+                          const std::string& policy, unsigned threshold, const std::string& image) {
+  VerifyFlags flags;
+  flags.attestations = {target};
+  flags.keys = keys;
+  flags.type = type;
+  flags.policy = policy;
+  flags.threshold = threshold;
+  flags.image = image;
+  return run_verify(flags);
+}
+
 Verb verify_verb() {
   return {"verify", "verify an attestation's signatures, subject, predicate type and policy",
           [](CLI::App& sub) -> std::function<int()> {
             auto flags = std::make_shared<VerifyFlags>();
             sub.add_option("attestations", flags->attestations,
-                           "DSSE envelopes, Sigstore bundles or .intoto.jsonl files ('-' = stdin); the policy sees "
-                           "every attestation that passes")
+                           "DSSE envelopes, Sigstore bundles or .intoto.jsonl files ('-' = stdin), or registry:REF "
+                           "for the attestations attached to that image (which is then the artifact); the policy "
+                           "sees every attestation that passes")
                 ->required();
             sub.add_option("--key", flags->keys, "trusted public key PEM (repeatable)")->required();
             sub.add_option("--threshold", flags->threshold, "distinct trusted keys that must have signed (default 1)");

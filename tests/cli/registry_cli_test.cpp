@@ -47,7 +47,7 @@ class RegistryCli : public Cli {
     int port = rt::free_port();
     host = "127.0.0.1:" + std::to_string(port);
     write("registry/config.yml",
-          "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n"
+          "version: 0.1\nlog:\n  level: error\nstorage:\n"
           "  filesystem:\n    rootdirectory: " +
               tmp + "/registry/storage\nhttp:\n  addr: " + host + "\n");
     server = std::make_unique<rt::Process>(
@@ -193,6 +193,104 @@ TEST_F(RegistryCli, FailuresAreClearAndLeaveNothingBehind) {
   EXPECT_FALSE(fs::exists(tmp + "/bad.tar"));
   for (const auto& e : fs::directory_iterator(tmp))
     EXPECT_EQ(e.path().filename().string().find("purser-tmp"), std::string::npos) << e.path();
+}
+
+// The layer blob digests GET requests fetched so far, per the registry's access log.
+std::size_t blob_fetches(const std::string& log, const std::string& digest) {
+  std::size_t count = 0;
+  for (std::size_t at = log.find("GET /v2/"); at != std::string::npos; at = log.find("GET /v2/", at + 1)) {
+    std::size_t end = log.find(' ', at + 4);
+    std::string path = log.substr(at + 4, end == std::string::npos ? std::string::npos : end - at - 4);
+    if (path.find("/blobs/" + digest) != std::string::npos) ++count;
+  }
+  return count;
+}
+
+TEST_F(RegistryCli, AttestPushThenVerifyAndPullFromTheRegistry) {
+  ASSERT_EQ(run("push oci-dir:" + layout + " registry:" + host + "/team/app:1.0").code, 0);
+  std::string key = std::string(PURSER_SOURCE_DIR) + "/fixtures/signing/test-only-ed25519";
+  std::string sbom = scan("registry:" + host + "/team/app:1.0", "sbom.json");
+  auto a = run("attest --predicate " + sbom + " --type cyclonedx --subject registry:" + host + "/team/app:1.0 --key " +
+               key + ".key --push --out " + tmp + "/att.json");
+  ASSERT_EQ(a.code, 0) << a.err;
+  std::string att_tag = "sha256-" + layout_digest().substr(7) + ".att";
+  // docker-registry 2.8 has no referrers API: cosign's tag convention.
+  EXPECT_NE(a.err.find("as tag " + att_tag), std::string::npos) << a.err;
+
+  // An independent client sees cosign's layout, and the layer is exactly the envelope purser wrote.
+  if (rt::on_path("skopeo")) {
+    std::string cmd = "skopeo inspect --raw --tls-verify=false docker://" + host + "/team/app:" + att_tag + " > " +
+                      tmp + "/att-manifest.json";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    auto m = json::parse(slurp(tmp + "/att-manifest.json"));
+    ASSERT_EQ(m["layers"].size(), 1u);
+    EXPECT_EQ(m["layers"][0]["mediaType"], "application/vnd.dsse.envelope.v1+json");
+    EXPECT_EQ(m["layers"][0]["annotations"]["predicateType"], "https://cyclonedx.org/bom");
+    std::string envelope = slurp(tmp + "/att.json");
+    while (!envelope.empty() && envelope.back() == '\n') envelope.pop_back();
+    EXPECT_EQ(m["layers"][0]["digest"], "sha256:" + purser::util::sha256_hex(envelope));
+  }
+
+  auto v = run("verify registry:" + host + "/team/app:1.0 --key " + key + ".pub --type cyclonedx");
+  EXPECT_EQ(v.code, 0) << v.out << v.err;
+  EXPECT_NE(v.out.find("verified: 1 attestation(s)"), std::string::npos) << v.out;
+  // Refusals: an untrusted key, a predicate type that is not there, a policy the SBOM breaks.
+  std::string other_key = tmp + "/other";
+  ASSERT_EQ(purser("keygen --no-password --out " + other_key).code, 0);
+  EXPECT_EQ(run("verify registry:" + host + "/team/app:1.0 --key " + other_key + ".pub").code, 1);
+  EXPECT_EQ(run("verify registry:" + host + "/team/app:1.0 --key " + key + ".pub --type spdx").code, 1);
+  write("deny.yaml",
+        "apiVersion: purser.dev/policy/v1\nname: no-ms\nrules:\n  - id: banned\n    type: denyComponents\n"
+        "    components:\n      - purl: pkg:npm/ms\n        versions: \">=2.0.0\"\n");
+  EXPECT_EQ(run("verify registry:" + host + "/team/app:1.0 --key " + key + ".pub --policy " + tmp + "/deny.yaml").code,
+            1);
+
+  // Verify before pull: refused pulls fetch no layer and write nothing; an accepted one pulls.
+  auto manifest = json::parse(slurp(layout + "/blobs/sha256/" + layout_digest().substr(7)));
+  std::string layer = manifest["layers"][0]["digest"];
+  std::size_t before = blob_fetches(slurp(tmp + "/registry.log"), layer);
+  auto refused = run("pull registry:" + host + "/team/app:1.0 --key " + other_key + ".pub -o oci-dir:" + tmp + "/no");
+  EXPECT_EQ(refused.code, 1) << refused.err;
+  EXPECT_NE(refused.err.find("not pulled"), std::string::npos) << refused.err;
+  EXPECT_FALSE(fs::exists(tmp + "/no"));
+  auto denied = run("pull registry:" + host + "/team/app:1.0 --key " + key + ".pub --policy " + tmp +
+                    "/deny.yaml -o oci-dir:" + tmp + "/no");
+  EXPECT_EQ(denied.code, 1) << denied.err;
+  EXPECT_FALSE(fs::exists(tmp + "/no"));
+  EXPECT_EQ(blob_fetches(slurp(tmp + "/registry.log"), layer), before);
+  auto ok =
+      run("pull registry:" + host + "/team/app:1.0 --key " + key + ".pub --type cyclonedx -o oci-dir:" + tmp + "/yes");
+  EXPECT_EQ(ok.code, 0) << ok.out << ok.err;
+  EXPECT_TRUE(fs::exists(tmp + "/yes/index.json"));
+  EXPECT_GT(blob_fetches(slurp(tmp + "/registry.log"), layer), before);
+}
+
+TEST_F(RegistryCli, AttestationsForAnotherDigestOrNoneAreRefused) {
+  ASSERT_EQ(run("push oci-dir:" + layout + " registry:" + host + "/team/app:1.0").code, 0);
+  std::string other = images.oci_dir("other", {layers()[0]}, "other:1");
+  auto pushed = run("push oci-dir:" + other + " registry:" + host + "/team/app:2.0");
+  ASSERT_EQ(pushed.code, 0) << pushed.err;
+  std::string other_digest = pushed.out.substr(pushed.out.find('@') + 1);
+  while (!other_digest.empty() && other_digest.back() == '\n') other_digest.pop_back();
+  std::string key = std::string(PURSER_SOURCE_DIR) + "/fixtures/signing/test-only-ed25519";
+  // Nothing attached yet.
+  auto none = run("verify registry:" + host + "/team/app:2.0 --key " + key + ".pub");
+  EXPECT_EQ(none.code, 1) << none.out << none.err;
+  EXPECT_NE(none.err.find("no attestations attached"), std::string::npos) << none.err;
+  // An attestation about 1.0 copied under 2.0's .att tag: found, signed, but about another digest.
+  std::string sbom = scan("oci-dir:" + layout, "sbom.json");
+  ASSERT_EQ(run("attest --predicate " + sbom + " --type cyclonedx --subject registry:" + host + "/team/app:1.0 --key " +
+                key + ".key --push --out " + tmp + "/att.json")
+                .code,
+            0);
+  if (!rt::on_path("skopeo")) GTEST_SKIP() << "skopeo is needed to copy the attestation";
+  std::string cmd = "skopeo copy -q --src-tls-verify=false --dest-tls-verify=false docker://" + host +
+                    "/team/app:sha256-" + layout_digest().substr(7) + ".att docker://" + host + "/team/app:sha256-" +
+                    other_digest.substr(7) + ".att 2>" + tmp + "/skopeo.err";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << slurp(tmp + "/skopeo.err");
+  auto wrong = run("verify registry:" + host + "/team/app:2.0 --key " + key + ".pub");
+  EXPECT_EQ(wrong.code, 1) << wrong.out << wrong.err;
+  EXPECT_NE(wrong.out.find("FAIL  artifact"), std::string::npos) << wrong.out;
 }
 
 }  // namespace
