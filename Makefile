@@ -66,6 +66,7 @@ demo: build
 	  -o cyclonedx-json=$(DEMO)/image.cdx.intoto.json
 	$(BUILD)/cmd/purser verify --key $(DEMO)/demo-key.pub --type cyclonedx --artifact oci-dir:$(DEMO)/image \
 	  $(DEMO)/image.cdx.intoto.json
+	bash examples/container/registry-demo.sh $(BUILD)/cmd/purser $(DEMO)
 
 asan: deps
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPURSER_SANITIZE=ON -DPURSER_WERROR=ON $(CMAKE_ARGS)
