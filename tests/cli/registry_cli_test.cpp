@@ -231,6 +231,28 @@ TEST_F(RegistryCli, AttestPushThenVerifyAndPullFromTheRegistry) {
     EXPECT_EQ(m["layers"][0]["digest"], "sha256:" + purser::util::sha256_hex(envelope));
   }
 
+  // A third-party verifier on what an independent client fetched: the layer blob via curl, the signature checked by
+  // `openssl pkeyutl` over DSSE's PAE (DSSE protocol.md), built here from the envelope's fields.
+  if (rt::on_path("curl") && rt::on_path("skopeo")) {
+    auto m = json::parse(slurp(tmp + "/att-manifest.json"));
+    std::string digest = m["layers"][0]["digest"];
+    std::string cmd = "curl -sf http://" + host + "/v2/team/app/blobs/" + digest + " -o " + tmp + "/fetched.json";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    auto envelope = json::parse(slurp(tmp + "/fetched.json"));
+    write("payload.b64", envelope["payload"].get<std::string>());
+    write("sig.b64", envelope["signatures"][0]["sig"].get<std::string>());
+    ASSERT_EQ(std::system(("base64 -d " + tmp + "/payload.b64 > " + tmp + "/payload && base64 -d " + tmp +
+                           "/sig.b64 > " + tmp + "/sig")
+                              .c_str()),
+              0);
+    std::string payload = slurp(tmp + "/payload"), type = envelope["payloadType"];
+    write("pae",
+          "DSSEv1 " + std::to_string(type.size()) + " " + type + " " + std::to_string(payload.size()) + " " + payload);
+    std::string verify = "openssl pkeyutl -verify -pubin -inkey " + key + ".pub -rawin -in " + tmp + "/pae -sigfile " +
+                         tmp + "/sig > " + tmp + "/openssl.out 2>&1";
+    EXPECT_EQ(std::system(verify.c_str()), 0) << slurp(tmp + "/openssl.out");
+  }
+
   auto v = run("verify registry:" + host + "/team/app:1.0 --key " + key + ".pub --type cyclonedx");
   EXPECT_EQ(v.code, 0) << v.out << v.err;
   EXPECT_NE(v.out.find("verified: 1 attestation(s)"), std::string::npos) << v.out;
