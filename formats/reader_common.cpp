@@ -193,6 +193,9 @@ void merge_package(model::Package& into, model::Package&& from) {
 }
 
 void decode_purser_properties(model::Package& p) {
+  // An operating system has no PURL: a scan puts it in the "os" ecosystem, and a document read back must too, or the
+  // same OS would differ by identity between a scan and its SBOM.
+  if (p.ecosystem.empty() && p.purl.empty() && p.type == model::ComponentType::operating_system) p.ecosystem = "os";
   static const std::string_view k_ours[] = {"purser:scope", "purser:found-by", "purser:download-url", "purser:hash",
                                             "purser:location"};
   bool any = std::any_of(p.properties.begin(), p.properties.end(), [](const model::Property& prop) {

@@ -113,6 +113,7 @@ void merge_package(model::Package& into, model::Package&& from);
 
 /// Applies properties the purser writers use to carry fields their format has no place for ("purser:scope",
 /// "purser:found-by", "purser:download-url", "purser:hash", "purser:location"), removing them from `p.properties`.
+/// Also puts an operating-system component without a PURL in the "os" ecosystem, as scans do.
 void decode_purser_properties(model::Package& p);
 
 /// Adds a warning located at `path`:`line` with message "<pointer>: <text>" (just `text` when the pointer is the

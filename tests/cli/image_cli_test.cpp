@@ -440,3 +440,17 @@ TEST_F(ImageCli, TamperedLayerBlobFailsNamingTheLayer) {
 }
 
 }  // namespace
+
+// An image's SBOM, read back (CycloneDX and SPDX), diffs clean against a fresh scan of the image: the operating
+// system, which has no PURL, keeps its identity through the writers and readers.
+TEST_F(ImageCli, SbomReadBackDiffsCleanAgainstTheImage) {
+  std::string dir = oci("oci");
+  ASSERT_EQ(
+      purser("scan oci-dir:" + dir + " -o cyclonedx-json=" + tmp + "/a.cdx.json -o spdx-json=" + tmp + "/a.spdx.json")
+          .code,
+      0);
+  for (const char* file : {"/a.cdx.json", "/a.spdx.json"}) {
+    auto d = purser("diff " + tmp + file + " oci-dir:" + dir + " --fail-on any");
+    EXPECT_EQ(d.code, 0) << file << "\n" << d.out << d.err;
+  }
+}

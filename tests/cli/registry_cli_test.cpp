@@ -315,4 +315,39 @@ TEST_F(RegistryCli, AttestationsForAnotherDigestOrNoneAreRefused) {
   EXPECT_NE(wrong.out.find("FAIL  artifact"), std::string::npos) << wrong.out;
 }
 
+// The same registry behind htpasswd basic auth: credentials from PURSER_REGISTRY_USER/PASSWORD or a Docker config,
+// never echoed.
+TEST_F(RegistryCli, BasicAuthCredentialsFromTheEnvironmentOrDockerConfig) {
+  if (!rt::on_path("htpasswd")) GTEST_SKIP() << "htpasswd is not installed (make deps installs apache2-utils)";
+  server.reset();
+  ASSERT_EQ(std::system(("htpasswd -Bbn ci-user s3cret-Pa55 > " + tmp + "/registry/htpasswd").c_str()), 0);
+  int port = rt::free_port();
+  host = "127.0.0.1:" + std::to_string(port);
+  write("registry/config.yml", "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: " +
+                                   tmp + "/registry/storage\nhttp:\n  addr: " + host +
+                                   "\nauth:\n  htpasswd:\n    realm: purser-test\n    path: " + tmp +
+                                   "/registry/htpasswd\n");
+  server = std::make_unique<rt::Process>(
+      std::vector<std::string>{"docker-registry", "serve", tmp + "/registry/config.yml"}, tmp + "/registry.log");
+  ASSERT_TRUE(server->running() && rt::wait_for_port(port, std::chrono::seconds(20)));
+  const std::string insecure = "--insecure-registry " + host + " ";
+  const std::string env = "SOURCE_DATE_EPOCH=1700000000 HOME=" + tmp + " ";
+  auto anonymous = purser(insecure + "push oci-dir:" + layout + " registry:" + host + "/team/app:1.0", env);
+  EXPECT_EQ(anonymous.code, 3) << anonymous.err;
+  auto wrong = purser(insecure + "push oci-dir:" + layout + " registry:" + host + "/team/app:1.0",
+                      env + "PURSER_REGISTRY_USER=ci-user PURSER_REGISTRY_PASSWORD=not-the-Pa55word");
+  EXPECT_EQ(wrong.code, 3) << wrong.err;
+  EXPECT_NE(wrong.err.find("authentication failed"), std::string::npos) << wrong.err;
+  EXPECT_EQ(wrong.err.find("not-the-Pa55word"), std::string::npos) << wrong.err;
+  auto pushed = purser(insecure + "push oci-dir:" + layout + " registry:" + host + "/team/app:1.0",
+                       env + "PURSER_REGISTRY_USER=ci-user PURSER_REGISTRY_PASSWORD=s3cret-Pa55");
+  ASSERT_EQ(pushed.code, 0) << pushed.err;
+  // A Docker config in $HOME/.docker: base64("ci-user:s3cret-Pa55").
+  write(".docker/config.json", R"({"auths":{")" + host + R"(":{"auth":"Y2ktdXNlcjpzM2NyZXQtUGE1NQ=="}}})");
+  auto scanned = purser(insecure + "scan registry:" + host + "/team/app:1.0 -o cyclonedx-json=" + tmp + "/r.json", env);
+  ASSERT_EQ(scanned.code, 0) << scanned.err;
+  EXPECT_EQ(scanned.err.find("s3cret"), std::string::npos);
+  expect_same(scan("oci-dir:" + layout, "local.json"), tmp + "/r.json");
+}
+
 }  // namespace
