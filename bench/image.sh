@@ -17,20 +17,8 @@ trap 'rm -rf "$WORK"' EXIT
 [ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 [ -d "$CORPUS/oci" ] || { echo "$CORPUS: no oci/ layout; run make-rootfs-image.sh first" >&2; exit 1; }
 
-measure() {  # prints "wall_s cpu_s rss_mib", best wall time of RUNS
-  local best="" line
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e %U %S %M' -o "$WORK/t" "$@" >"$WORK/out" 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
-    line=$(awk '{printf "%.2f %.2f %.0f\n", $1, $2 + $3, $4/1024}' "$WORK/t")
-    if [ -z "$best" ] || awk -v a="${line%% *}" -v b="${best%% *}" 'BEGIN{exit !(a<b)}'; then best=$line; fi
-  done
-  echo "$best"
-}
-row() {
-  local wall cpu rss
-  read -r wall cpu rss <<<"$2"
-  echo "| $1 | $wall | $cpu | $rss |"
-}
+# shellcheck source=measure.sh
+. "$HERE/measure.sh"
 
 # The layer blobs of one tag in the OCI layout, bottom first.
 layers_of() {

@@ -32,20 +32,8 @@ REGISTRY=$!
 trap 'kill $REGISTRY 2>/dev/null; wait $REGISTRY 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
 
-measure() {  # prints "wall_s cpu_s rss_mib", best wall time of RUNS
-  local best="" line
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e %U %S %M' -o "$WORK/t" "$@" >"$WORK/out" 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
-    line=$(awk '{printf "%.2f %.2f %.0f\n", $1, $2 + $3, $4/1024}' "$WORK/t")
-    if [ -z "$best" ] || awk -v a="${line%% *}" -v b="${best%% *}" 'BEGIN{exit !(a<b)}'; then best=$line; fi
-  done
-  echo "$best"
-}
-row() {
-  local wall cpu rss
-  read -r wall cpu rss <<<"$2"
-  echo "| $1 | $wall | $cpu | $rss |"
-}
+# shellcheck source=measure.sh
+. "$HERE/measure.sh"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; purser $("$PURSER" --version)"
 echo

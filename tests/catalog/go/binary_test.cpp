@@ -20,6 +20,7 @@
 #include "lib/catalog/scan.hpp"
 #include "lib/source/image.hpp"
 #include "lib/util/strings.hpp"
+#include "tests/catalog/chunk_stream.hpp"
 #include "tests/source/image_builder.hpp"
 
 using namespace purser;
@@ -29,6 +30,7 @@ using catalog::go::parse_go_binary;
 namespace {
 
 namespace fs = std::filesystem;
+using catalog::testing::ChunkStream;
 
 const catalog::NullResolver resolver;
 
@@ -64,24 +66,6 @@ std::string elf_with(const std::string& b, std::size_t at, std::size_t trailing 
   out.append(trailing, '\0');
   return out;
 }
-
-// Serves bytes `step` at a time; fails after `fail_after` bytes when set.
-class ChunkStream final : public source::ByteStream {
- public:
-  ChunkStream(std::string bytes, std::size_t step, std::size_t fail_after = SIZE_MAX)
-      : m_bytes(std::move(bytes)), m_step(step), m_fail_after(fail_after) {}
-  util::Result<std::size_t> read(char* buffer, std::size_t max) override {
-    if (m_pos >= m_fail_after) return util::make_error(util::ErrorCode::parse, "layer is truncated");
-    std::size_t n = std::min({max, m_step, m_bytes.size() - m_pos});
-    std::memcpy(buffer, m_bytes.data() + m_pos, n);
-    m_pos += n;
-    return n;
-  }
-
- private:
-  std::string m_bytes;
-  std::size_t m_step, m_pos = 0, m_fail_after;
-};
 
 std::string condense(const std::string& bytes, std::size_t step = SIZE_MAX) {
   ChunkStream in(bytes, step);
@@ -176,7 +160,8 @@ TEST(GoBinary, DamagedAndOldFormatsAreReported) {
 }
 
 TEST(GoBinary, StreamFailurePropagates) {
-  ChunkStream in(elf_with(blob("go1.21.5", k_modinfo), 600000), 4096, 300000);
+  ChunkStream in(elf_with(blob("go1.21.5", k_modinfo), 600000), 4096, 300000,
+                 util::make_error(util::ErrorCode::parse, "layer is truncated"));
   auto r = condense_executable(in, source::FileEntry{"app", 0, 0755});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message, "layer is truncated");

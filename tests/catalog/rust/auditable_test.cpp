@@ -16,6 +16,7 @@
 
 #include "lib/catalog/binary/executable.hpp"
 #include "lib/catalog/scan.hpp"
+#include "tests/catalog/chunk_stream.hpp"
 
 using namespace purser;
 using catalog::binary::condense_executable;
@@ -24,6 +25,7 @@ using catalog::rust::parse_rust_binary;
 namespace {
 
 namespace fs = std::filesystem;
+using catalog::testing::ChunkStream;
 
 const catalog::NullResolver resolver;
 
@@ -43,23 +45,6 @@ std::string deflate(const std::string& text, int level = 7) {
   out.resize(size);
   return out;
 }
-
-class ChunkStream final : public source::ByteStream {
- public:
-  ChunkStream(std::string bytes, std::size_t step, std::size_t fail_after = SIZE_MAX)
-      : m_bytes(std::move(bytes)), m_step(step), m_fail_after(fail_after) {}
-  util::Result<std::size_t> read(char* buffer, std::size_t max) override {
-    if (m_pos >= m_fail_after) return util::make_error(util::ErrorCode::io, "read failed");
-    std::size_t n = std::min({max, m_step, m_bytes.size() - m_pos});
-    std::memcpy(buffer, m_bytes.data() + m_pos, n);
-    m_pos += n;
-    return n;
-  }
-
- private:
-  std::string m_bytes;
-  std::size_t m_step, m_pos = 0, m_fail_after;
-};
 
 std::string condense(const std::string& bytes, std::size_t step = SIZE_MAX) {
   ChunkStream in(bytes, step);
