@@ -12,7 +12,7 @@ DEB_PACKAGES := build-essential cmake ninja-build pkg-config git \
   libtomlplusplus-dev libyaml-cpp-dev libpugixml-dev libsqlite3-dev libre2-dev \
   libzstd-dev libjemalloc-dev libarchive-dev libcurl4-openssl-dev clang libclang-rt-14-dev \
   libxml2-dev openssl python3-securesystemslib python3-cryptography python3-nacl rpm golang-go zlib1g-dev \
-  db5.3-util docker-registry apache2-utils skopeo curl zip python3
+  db5.3-util docker-registry apache2-utils skopeo curl zip python3 fastjar
 
 .PHONY: all deps build test demo asan fuzz bench format tidy update-golden install clean
 

@@ -323,10 +323,10 @@ TEST_F(RegistryCli, BasicAuthCredentialsFromTheEnvironmentOrDockerConfig) {
   ASSERT_EQ(std::system(("htpasswd -Bbn ci-user s3cret-Pa55 > " + tmp + "/registry/htpasswd").c_str()), 0);
   int port = rt::free_port();
   host = "127.0.0.1:" + std::to_string(port);
-  write("registry/config.yml", "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: " +
-                                   tmp + "/registry/storage\nhttp:\n  addr: " + host +
-                                   "\nauth:\n  htpasswd:\n    realm: purser-test\n    path: " + tmp +
-                                   "/registry/htpasswd\n");
+  write("registry/config.yml",
+        "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: " + tmp +
+            "/registry/storage\nhttp:\n  addr: " + host +
+            "\nauth:\n  htpasswd:\n    realm: purser-test\n    path: " + tmp + "/registry/htpasswd\n");
   server = std::make_unique<rt::Process>(
       std::vector<std::string>{"docker-registry", "serve", tmp + "/registry/config.yml"}, tmp + "/registry.log");
   ASSERT_TRUE(server->running() && rt::wait_for_port(port, std::chrono::seconds(20)));

@@ -17,7 +17,7 @@
 #include "lib/registry/client.hpp"
 #include "lib/util/hash.hpp"
 #include "lib/util/strings.hpp"
-#include "tests/registry/test_process.hpp"
+#include "tests/registry/registry_server.hpp"
 
 using nlohmann::json;
 using purser::registry::attach_envelope;
@@ -38,22 +38,13 @@ constexpr const char* kSlsa = "https://slsa.dev/provenance/v1";
 constexpr const char* kOciManifest = "application/vnd.oci.image.manifest.v1+json";
 constexpr const char* kOciIndex = "application/vnd.oci.image.index.v1+json";
 
-std::string digest_of(const std::string& bytes) { return "sha256:" + purser::util::sha256_hex(bytes); }
+using rt::digest_of;
+using rt::reader;
 
 // A DSSE-shaped envelope; these tests never verify signatures, only storage.
 std::string envelope(const std::string& note) {
   return R"({"payloadType":"application/vnd.in-toto+json","payload":")" + purser::util::base64_encode(note) +
          R"(","signatures":[{"keyid":"k","sig":"c2ln"}]})";
-}
-
-std::function<purser::util::Result<std::size_t>(char*, std::size_t)> reader(const std::string& bytes) {
-  auto offset = std::make_shared<std::size_t>(0);
-  return [&bytes, offset](char* out, std::size_t max) -> purser::util::Result<std::size_t> {
-    std::size_t n = std::min(max, bytes.size() - *offset);
-    std::memcpy(out, bytes.data() + *offset, n);
-    *offset += n;
-    return n;
-  };
 }
 
 void push(Client& client, const Reference& repo, const std::string& bytes) {
@@ -100,59 +91,16 @@ json manifest_json(Client& client, const Reference& ref) {
   return manifest.ok() ? json::parse(manifest->bytes) : json();
 }
 
-// Debian's docker-registry (distribution 2.8), anonymous, filesystem storage in a temp dir.
-struct RealRegistry {
-  std::string dir, host, skip_reason;
-  std::unique_ptr<rt::Process> process;
-  void start() {
-    if (!rt::on_path("docker-registry")) {
-      skip_reason = "docker-registry is not installed (Debian package docker-registry)";
-      return;
-    }
-    dir = rt::make_temp_dir();
-    int port = rt::free_port();
-    host = "127.0.0.1:" + std::to_string(port);
-    rt::write_text(dir + "/config.yml",
-                   "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n"
-                   "storage:\n  filesystem:\n    rootdirectory: " +
-                       dir + "/storage\nhttp:\n  addr: " + host + "\n");
-    process = std::make_unique<rt::Process>(std::vector<std::string>{"docker-registry", "serve", dir + "/config.yml"},
-                                            dir + "/registry.log");
-    rt::wait_for_port(port, std::chrono::seconds(20));
-  }
-  void stop() {
-    process.reset();
-    if (!dir.empty()) std::filesystem::remove_all(dir);
-  }
-};
+using RealRegistry = rt::RegistryServer;
 
 // tests/registry/mini_registry.py: in memory, with the referrers API.
-struct MiniRegistry {
-  std::string dir, host, skip_reason;
-  std::unique_ptr<rt::Process> process;
-  void start() {
-    if (!rt::on_path("python3")) {
-      skip_reason = "python3 is not installed";
-      return;
-    }
-    dir = rt::make_temp_dir();
-    std::filesystem::copy_file(std::string(PURSER_SOURCE_DIR) + "/tests/registry/mini_registry.py",
-                               dir + "/mini_registry.py");
-    process = std::make_unique<rt::Process>(std::vector<std::string>{"python3", dir + "/mini_registry.py", dir},
-                                            dir + "/server.log");
-    for (int i = 0; i < 500 && !std::filesystem::exists(dir + "/port"); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    host = "127.0.0.1:" + rt::read_text(dir + "/port");
-  }
-  void stop() {
-    process.reset();
-    if (!dir.empty()) std::filesystem::remove_all(dir);
-  }
+struct MiniRegistry : rt::PythonServer {
+  void start() { PythonServer::start("mini_registry.py"); }
 };
 
 class CosignTagStorage : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server().start(); }
+  static void SetUpTestSuite() { server().start(false); }
   static void TearDownTestSuite() { server().stop(); }
   static RealRegistry& server() {
     static RealRegistry s;

@@ -13,7 +13,7 @@
 #include "lib/registry/client.hpp"
 #include "lib/util/hash.hpp"
 #include "lib/util/strings.hpp"
-#include "tests/registry/test_process.hpp"
+#include "tests/registry/registry_server.hpp"
 
 using purser::registry::BlobStream;
 using purser::registry::Client;
@@ -33,28 +33,8 @@ std::string fault_blob() {
   return blob;
 }
 
-struct FaultServer {
-  std::string dir, host, skip_reason;
-  std::unique_ptr<rt::Process> process;
-
-  void start() {
-    if (!rt::on_path("python3")) {
-      skip_reason = "python3 is not installed";
-      return;
-    }
-    dir = rt::make_temp_dir();
-    std::filesystem::copy_file(std::string(PURSER_SOURCE_DIR) + "/tests/registry/fault_server.py",
-                               dir + "/fault_server.py");
-    process = std::make_unique<rt::Process>(std::vector<std::string>{"python3", dir + "/fault_server.py", dir},
-                                            dir + "/server.log");
-    for (int i = 0; i < 500 && !std::filesystem::exists(dir + "/port"); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    host = "127.0.0.1:" + rt::read_text(dir + "/port");
-  }
-  void stop() {
-    process.reset();
-    if (!dir.empty()) std::filesystem::remove_all(dir);
-  }
+struct FaultServer : rt::PythonServer {
+  void start() { PythonServer::start("fault_server.py"); }
   // Request log lines "METHOD PATH AUTH" whose path contains `needle`.
   std::vector<std::string> requests(const std::string& needle) const {
     std::vector<std::string> out;

@@ -14,7 +14,7 @@
 #include "lib/registry/client.hpp"
 #include "lib/util/hash.hpp"
 #include "lib/util/strings.hpp"
-#include "tests/registry/test_process.hpp"
+#include "tests/registry/registry_server.hpp"
 
 using purser::registry::Client;
 using purser::registry::ClientOptions;
@@ -27,73 +27,11 @@ namespace rt = purser::registry::testing;
 
 namespace {
 
-constexpr const char* kRegistryBinary = "docker-registry";
-constexpr const char* kUser = "purser-user";
-constexpr const char* kPassword = "correct-horse-battery";
-
-// One registry process for a test suite.
-struct RegistryServer {
-  std::string dir;
-  std::string host;  // "127.0.0.1:PORT"
-  std::unique_ptr<rt::Process> process;
-  std::string skip_reason;
-
-  void start(bool with_auth, bool with_tls = false) {
-    if (!rt::on_path(kRegistryBinary)) {
-      skip_reason = std::string(kRegistryBinary) + " is not installed (Debian package docker-registry)";
-      return;
-    }
-    dir = rt::make_temp_dir();
-    std::string auth;
-    if (with_auth) {
-      if (!rt::on_path("htpasswd")) {
-        skip_reason = "htpasswd is not installed (Debian package apache2-utils)";
-        return;
-      }
-      std::string command = std::string("htpasswd -Bbn ") + kUser + " " + kPassword + " > " + dir + "/htpasswd";
-      if (std::system(command.c_str()) != 0) {
-        skip_reason = "htpasswd failed";
-        return;
-      }
-      auth = "auth:\n  htpasswd:\n    realm: purser-test\n    path: " + dir + "/htpasswd\n";
-    }
-    std::string tls;
-    if (with_tls) {
-      // A self-signed certificate for 127.0.0.1; clients trust it only through ClientOptions::ca_file.
-      std::string command =
-          "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
-          "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
-          dir + "/key.pem -out " + dir + "/cert.pem 2>/dev/null";
-      if (std::system(command.c_str()) != 0) {
-        skip_reason = "openssl could not make a test certificate";
-        return;
-      }
-      tls = "  tls:\n    certificate: " + dir + "/cert.pem\n    key: " + dir + "/key.pem\n";
-    }
-    int port = rt::free_port();
-    host = "127.0.0.1:" + std::to_string(port);
-    rt::write_text(dir + "/config.yml",
-                   "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n"
-                   "storage:\n  filesystem:\n    rootdirectory: " +
-                       dir +
-                       "/storage\n  delete:\n    enabled: true\n"
-                       "http:\n  addr: " +
-                       host + "\n" + tls + auth);
-    process = std::make_unique<rt::Process>(std::vector<std::string>{kRegistryBinary, "serve", dir + "/config.yml"},
-                                            dir + "/registry.log");
-    if (!process->running() || !rt::wait_for_port(port, std::chrono::seconds(20)))
-      skip_reason = "";  // a failure, not a skip: the registry is installed but did not start
-  }
-  void stop() {
-    process.reset();
-    if (!dir.empty()) std::filesystem::remove_all(dir);
-  }
-  Reference repo(const std::string& name, const std::string& tag = "latest") const {
-    auto ref = parse_reference(host + "/" + name + ":" + tag);
-    EXPECT_TRUE(ref.ok()) << ref.error().message;
-    return *ref;
-  }
-};
+constexpr const char* kUser = rt::kRegistryUser;
+constexpr const char* kPassword = rt::kRegistryPassword;
+using rt::digest_of;
+using rt::reader;
+using RegistryServer = rt::RegistryServer;
 
 std::unique_ptr<Client> make_client(const std::string& host, std::optional<Credentials> credentials = {},
                                     const std::string& docker_config = "") {
@@ -106,18 +44,6 @@ std::unique_ptr<Client> make_client(const std::string& host, std::optional<Crede
   EXPECT_TRUE(client.ok()) << client.error().message;
   return std::move(client).value();
 }
-
-std::function<purser::util::Result<std::size_t>(char*, std::size_t)> reader(const std::string& bytes) {
-  auto offset = std::make_shared<std::size_t>(0);
-  return [&bytes, offset](char* out, std::size_t max) -> purser::util::Result<std::size_t> {
-    std::size_t n = std::min(max, bytes.size() - *offset);
-    std::memcpy(out, bytes.data() + *offset, n);
-    *offset += n;
-    return n;
-  };
-}
-
-std::string digest_of(const std::string& bytes) { return "sha256:" + sha256_hex(bytes); }
 
 // Pushes a config and one layer and a manifest naming them; returns the manifest bytes.
 struct PushedImage {
@@ -482,8 +408,9 @@ TEST_F(KilledRegistry, StreamResumesAfterRestart) {
   ASSERT_TRUE(first.ok());
   got.resize(*first);
   m_server.process->stop();
-  m_server.process = std::make_unique<rt::Process>(
-      std::vector<std::string>{kRegistryBinary, "serve", m_server.dir + "/config.yml"}, m_server.dir + "/registry.log");
+  m_server.process =
+      std::make_unique<rt::Process>(std::vector<std::string>{"docker-registry", "serve", m_server.dir + "/config.yml"},
+                                    m_server.dir + "/registry.log");
   purser::util::Error error;
   got += read_all(**stream, 65536, &error);
   EXPECT_EQ(error.message, "");

@@ -230,8 +230,10 @@ TEST_F(JavaArchiveTest, InfoZipStoredAndStreamed) {
   }
 }
 
+// Jars from a real jar tool: a JDK's jar, or Debian's fastjar (what make deps installs), stored and deflated.
 TEST_F(JavaArchiveTest, JdkJarTool) {
-  if (std::system("command -v jar > /dev/null 2>&1") != 0) GTEST_SKIP() << "no jar tool";
+  if (std::system("command -v jar > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "no jar tool (make deps installs fastjar, which provides jar)";
   sh("mkdir -p t/META-INF/maven/org.example/tool && printf 'groupId=org.example\\nartifactId=tool\\nversion=0.1\\n' > "
      "t/META-INF/maven/org.example/tool/pom.properties && printf 'x' > t/A.class && jar cf tool.jar -C t . && "
      "jar cf0 tool-stored.jar -C t .");
